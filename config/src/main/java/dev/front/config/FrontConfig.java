@@ -1,0 +1,47 @@
+package dev.front.config;
+
+import java.util.List;
+import java.util.Optional;
+import java.util.OptionalInt;
+
+/**
+ * Everything the front was told to do, validated. Built by {@link CommandLineParser}.
+ *
+ * @param host            address of the public listener
+ * @param port            port of the public listener
+ * @param adminPort       port of the admin listener, if any
+ * @param aliases         static aliases, in command-line order (the router picks the longest match)
+ * @param directoryIndex  file served for a directory URL ending in {@code /}
+ * @param forwarded       the forwarded-header policy's options
+ * @param childCommand    the child command after {@code --} ({@code {port}} not yet substituted); empty if none
+ * @param upstream        an already running server to forward to (sidecar mode), if given
+ * @param applicationPort a fixed port for the child instead of a free one
+ * @param limits          limits and timeouts
+ * @param accessLog       whether to log one line per request on stdout
+ * @param accessLogFormat {@code common}, {@code combined}, {@code json} or a custom pattern
+ * @param logLevel        level of the front's own log on stderr
+ */
+public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
+                          ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
+                          OptionalInt applicationPort, Limits limits, boolean accessLog, String accessLogFormat,
+                          LogLevel logLevel) {
+
+    public FrontConfig {
+        aliases = List.copyOf(aliases);
+        childCommand = List.copyOf(childCommand);
+        if (!childCommand.isEmpty() && upstream.isPresent()) {
+            throw new IllegalArgumentException("--upstream: " + upstream.get()
+                    + " (expected: either --upstream or a child command after --, not both)");
+        }
+    }
+
+    /** True when the front spawns and supervises a child process. */
+    public boolean spawnsChild() {
+        return !childCommand.isEmpty();
+    }
+
+    /** True when requests that match no alias have somewhere to go. */
+    public boolean forwards() {
+        return spawnsChild() || upstream.isPresent();
+    }
+}

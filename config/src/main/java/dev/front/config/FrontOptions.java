@@ -1,0 +1,94 @@
+package dev.front.config;
+
+import java.util.ArrayList;
+import java.util.List;
+import picocli.CommandLine.Command;
+import picocli.CommandLine.Option;
+
+/**
+ * The raw option values as picocli binds them. Names follow mod_wsgi-express's {@code start-server} wherever it
+ * has the same concept, so a {@code .whiskey/server_args} file keeps working. Validation happens in
+ * {@link CommandLineParser}, which turns these into a {@link FrontConfig}.
+ */
+@Command(name = "front", mixinStandardHelpOptions = true, version = "front 0.1.0",
+        usageHelpWidth = 100, sortOptions = false,
+        description = "PID 1, trusted forwarded headers, static files and a buffering front for a WSGI server.",
+        footer = {"", "The child command comes after --: {port} and $PORT are the loopback port the front chose."})
+final class FrontOptions {
+
+    @Option(names = "--host", paramLabel = "ADDR", description = "Address of the public listener (default: 0.0.0.0).")
+    String host = "0.0.0.0";
+
+    @Option(names = "--port", paramLabel = "N", description = "Port of the public listener (default: $PORT, else 8080).")
+    String port;
+
+    @Option(names = "--admin-port", paramLabel = "N", description = "Listener for /metrics, /healthz, /readyz (default: off).")
+    String adminPort;
+
+    @Option(names = "--url-alias", arity = "2", paramLabel = "URL-PATH PATH",
+            description = "Serve a directory or file at a URL prefix (repeatable).")
+    List<String> urlAliases = new ArrayList<>();
+
+    @Option(names = "--directory-index", paramLabel = "NAME", description = "Index file of a directory (default: index.html).")
+    String directoryIndex = "index.html";
+
+    @Option(names = "--trust-proxy-header", paramLabel = "NAME",
+            description = "A forwarding header the front may consume from a trusted peer (repeatable).")
+    List<String> trustProxyHeaders = new ArrayList<>();
+
+    @Option(names = "--trust-proxy", paramLabel = "CIDR", description = "Trusted peers and X-Forwarded-For hops (repeatable).")
+    List<String> trustProxies = new ArrayList<>();
+
+    @Option(names = "--trusted-hops", paramLabel = "N", description = "Trusted proxies appending to X-Forwarded-For (default: 1).")
+    String trustedHops = "1";
+
+    @Option(names = "--strict-forwarded-headers",
+            description = "Answer 400 instead of dropping invalid forwarding header names or values.")
+    boolean strictForwardedHeaders;
+
+    @Option(names = "--upstream", paramLabel = "HOST:PORT|unix:/PATH",
+            description = "Forward to an already running server (sidecar); nothing is spawned.")
+    String upstream;
+
+    @Option(names = "--application-port", paramLabel = "N", description = "Fixed loopback port for the child.")
+    String applicationPort;
+
+    @Option(names = "--limit-request-body", paramLabel = "BYTES", description = "Largest request body (default: 10485760).")
+    String limitRequestBody;
+
+    @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "Time to receive request headers (default: 15).")
+    String headerTimeout;
+
+    @Option(names = "--body-timeout", paramLabel = "SECONDS", description = "Request body inactivity (default: 15).")
+    String bodyTimeout;
+
+    @Option(names = "--socket-timeout", paramLabel = "SECONDS", description = "Client write inactivity (default: 60).")
+    String socketTimeout;
+
+    @Option(names = "--keep-alive-timeout", paramLabel = "SECONDS", description = "Idle client connection (default: 30).")
+    String keepAliveTimeout;
+
+    @Option(names = "--startup-timeout", paramLabel = "SECONDS", description = "Time for the child to listen (default: 15).")
+    String startupTimeout;
+
+    @Option(names = "--queue-timeout", paramLabel = "SECONDS", description = "Wait for the child before 503 (default: 45).")
+    String queueTimeout;
+
+    @Option(names = "--request-timeout", paramLabel = "SECONDS", description = "Wait for response headers before 504 (default: 60).")
+    String requestTimeout;
+
+    @Option(names = "--graceful-timeout", paramLabel = "SECONDS", description = "Time to finish on TERM before SIGKILL (default: 15).")
+    String gracefulTimeout;
+
+    @Option(names = "--access-log", description = "Log one line per request on stdout.")
+    boolean accessLog;
+
+    @Option(names = "--access-log-format", paramLabel = "F", description = "common, combined, json or a pattern (default: common).")
+    String accessLogFormat = "common";
+
+    @Option(names = "--log-level", paramLabel = "L", description = "error, warn, info or debug (default: warn).")
+    String logLevel = "warn";
+
+    @Option(names = "--log-to-terminal", description = "Accepted for mod_wsgi-express compatibility; the front always logs to the terminal.")
+    boolean logToTerminal;
+}
