@@ -9,6 +9,11 @@ import io.netty.handler.codec.http.HttpContent;
  */
 interface Exchange {
 
+    /**
+     * Starts the exchange once the router holds it: anything it reads may arrive at once, and must find it there.
+     */
+    void begin();
+
     /** A piece of the request body; the exchange owns (and must release) it. */
     void content(HttpContent content);
 

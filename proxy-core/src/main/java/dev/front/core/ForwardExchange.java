@@ -43,6 +43,7 @@ final class ForwardExchange implements Exchange {
     private final HttpRequest request;
     private final String originForm;
     private final ForwardingService service;
+    private final Runnable readMore;
     private final ChannelPromise done;
 
     private State state = State.RECEIVING;
@@ -57,7 +58,8 @@ final class ForwardExchange implements Exchange {
     private ScheduledFuture<?> timer;
 
     ForwardExchange(ChannelHandlerContext ctx, HttpRequest request, String originForm, ForwardingService service,
-                    ChannelPromise done) {
+                    Runnable readMore, ChannelPromise done) {
+        this.readMore = readMore;
         this.ctx = ctx;
         this.request = request;
         this.originForm = originForm;
@@ -65,7 +67,8 @@ final class ForwardExchange implements Exchange {
         this.done = done;
     }
 
-    void begin() {
+    @Override
+    public void begin() {
         long limit = service.limits().limitRequestBody();
         if (HttpUtil.getContentLength(request, -1L) > limit) {
             // Refused before the body: no 100 Continue, and the unread body makes the connection unusable.
@@ -80,7 +83,7 @@ final class ForwardExchange implements Exchange {
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
         body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
-        ctx.read();
+        readMore.run();
     }
 
     @Override
@@ -101,7 +104,7 @@ final class ForwardExchange implements Exchange {
         if (last) {
             prepare();
         } else {
-            ctx.read();
+            readMore.run();
         }
     }
 
@@ -276,6 +279,12 @@ final class ForwardExchange implements Exchange {
     private void finish() {
         state = State.DONE;
         release();
+        // Parked before the last write: its completion may start the next pipelined request at once.
+        if (upstreamKeepAlive && upstream.isActive()) {
+            service.park(ctx.channel(), upstream);
+        } else {
+            upstream.close();
+        }
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFutureListener) f -> {
             if (f.isSuccess()) {
                 done.trySuccess();
@@ -283,11 +292,6 @@ final class ForwardExchange implements Exchange {
                 done.tryFailure(f.cause());
             }
         });
-        if (upstreamKeepAlive && upstream.isActive()) {
-            service.park(ctx.channel(), upstream);
-        } else {
-            upstream.close();
-        }
     }
 
     void upstreamReadComplete() {

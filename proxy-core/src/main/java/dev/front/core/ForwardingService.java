@@ -50,10 +50,9 @@ public final class ForwardingService {
         this.listenerPort = listenerPort;
     }
 
-    Exchange start(ChannelHandlerContext ctx, HttpRequest request, String originForm, ChannelPromise done) {
-        ForwardExchange exchange = new ForwardExchange(ctx, request, originForm, this, done);
-        exchange.begin();
-        return exchange;
+    Exchange start(ChannelHandlerContext ctx, HttpRequest request, String originForm, Runnable readMore,
+                   ChannelPromise done) {
+        return new ForwardExchange(ctx, request, originForm, this, readMore, done);
     }
 
     ForwardedHeaderPolicy policy() {

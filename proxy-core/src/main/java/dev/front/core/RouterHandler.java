@@ -30,6 +30,8 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private final AliasService aliasService;
     private final ForwardingService forwarding;
     private Exchange exchange;
+    /** A read was asked for and no message has come since: FlowControlHandler ends a read at readComplete. */
+    private boolean readRequested;
 
     /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
     RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding) {
@@ -40,12 +42,30 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        ctx.read();
+        requestRead(ctx);
         ctx.fireChannelActive();
+    }
+
+    /**
+     * Asks for the next message. With auto-read off, a read that the socket's current read cycle does not satisfy
+     * is dropped at its channelReadComplete, so it is asked for again there until a message comes.
+     */
+    private void requestRead(ChannelHandlerContext ctx) {
+        readRequested = true;
+        ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readRequested) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
     }
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readRequested = false;
         if (msg instanceof HttpRequest request) {
             ReferenceCountUtil.release(msg); // a decoded head holds no buffer; release is for a failed full message
             begin(ctx, request);
@@ -83,13 +103,14 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         done.addListener((ChannelFutureListener) f -> {
             exchange = null;
             if (f.isSuccess()) {
-                ctx.read();
+                requestRead(ctx);
             } else {
                 ctx.close();
             }
         });
         if (request.method().equals(HttpMethod.OPTIONS) && request.uri().equals("*") && forwarding != null) {
-            exchange = forwarding.start(ctx, request, "*", done);
+            exchange = forwarding.start(ctx, request, "*", () -> requestRead(ctx), done);
+            exchange.begin();
             return;
         }
         RequestTarget target;
@@ -102,14 +123,13 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         }
         AliasRequest alias = router.route(target);
         if (alias != null) {
-            exchange = new StaticExchange(ctx, request, alias, aliasService, done);
+            exchange = new StaticExchange(ctx, request, alias, aliasService, () -> requestRead(ctx), done);
         } else if (forwarding != null) {
-            exchange = forwarding.start(ctx, request, target.originForm(), done);
-            return;
+            exchange = forwarding.start(ctx, request, target.originForm(), () -> requestRead(ctx), done);
         } else {
-            exchange = new StaticExchange(ctx, request, null, NOT_FOUND, done);
+            exchange = new StaticExchange(ctx, request, null, NOT_FOUND, () -> requestRead(ctx), done);
         }
-        ctx.read();
+        exchange.begin();
     }
 
     private static HttpResponseStatus statusFor(Throwable cause) {

@@ -14,10 +14,12 @@ final class StaticExchange implements Exchange {
     private final HttpRequest request;
     private final AliasRequest target;
     private final AliasService service;
+    private final Runnable readMore;
     private final ChannelPromise done;
 
     StaticExchange(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target, AliasService service,
-                   ChannelPromise done) {
+                   Runnable readMore, ChannelPromise done) {
+        this.readMore = readMore;
         this.ctx = ctx;
         this.request = request;
         this.target = target;
@@ -26,11 +28,16 @@ final class StaticExchange implements Exchange {
     }
 
     @Override
+    public void begin() {
+        readMore.run();
+    }
+
+    @Override
     public void content(HttpContent content) {
         boolean last = content instanceof LastHttpContent;
         content.release();
         if (!last) {
-            ctx.read();
+            readMore.run();
             return;
         }
         service.serve(ctx, request, target).addListener((ChannelFutureListener) f -> {
