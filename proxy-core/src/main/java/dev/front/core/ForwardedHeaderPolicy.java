@@ -239,7 +239,12 @@ public final class ForwardedHeaderPolicy {
     }
 
     /** Canonical text: dotted quad, or RFC 5952 IPv6 (compressed, lower case). No name lookup: bytes in. */
-    private static String format(byte[] address) {
+    static String format(byte[] address) {
+        if (address.length == 4) {
+            // The common case, per request: skip the InetAddress round trip.
+            return new StringBuilder(15).append(address[0] & 0xff).append('.').append(address[1] & 0xff).append('.')
+                    .append(address[2] & 0xff).append('.').append(address[3] & 0xff).toString();
+        }
         try {
             return NetUtil.toAddressString(InetAddress.getByAddress(address));
         } catch (UnknownHostException e) {
