@@ -118,6 +118,26 @@ class ForwardedHeadersIT {
                 "HTTP_X_FORWARDED_FOR", "HTTP_X_FORWARDED_PROTO", "HTTP_X_FORWARDED_PORT");
     }
 
+    @Test
+    void withoutTrustProxyEveryPeerIsTrustedAndTheFrontWarnsAtStartup() throws Exception {
+        int frontPort = freePort();
+        startFront(frontPort, "--trust-proxy-header", "X-Forwarded-For");
+
+        awaitLog("trusted from every peer");
+        // mod_wsgi-express's meaning: any peer may assert the client, but still only the rightmost value counts.
+        assertThat(echo(frontPort, List.of("X-Forwarded-For: 6.6.6.6, 198.51.100.7")))
+                .containsEntry("HTTP_X_FORWARDED_FOR", "198.51.100.7");
+    }
+
+    @Test
+    void noWarningWhenTheTrustedProxiesAreNamed() throws Exception {
+        int frontPort = freePort();
+        startFront(frontPort, "--trust-proxy", ROUTER, "--trust-proxy-header", "X-Forwarded-For");
+
+        assertThat(echo(frontPort, List.of())).containsEntry("HTTP_X_FORWARDED_FOR", CLIENT);
+        assertThat(Files.readString(dir.resolve("front.log"))).doesNotContain("every peer");
+    }
+
     // ---- the parties -----------------------------------------------------------------------------------------------
 
     private void startFront(int port, String... forwardedOptions) throws IOException {
@@ -256,6 +276,16 @@ class ForwardedHeadersIT {
             }
         }
         throw new AssertionError("nothing listens on port " + port + "\n" + logs());
+    }
+
+    private void awaitLog(String text) throws IOException, InterruptedException {
+        long deadline = System.nanoTime() + TimeUnit.SECONDS.toNanos(15);
+        while (!Files.readString(dir.resolve("front.log")).contains(text)) {
+            if (System.nanoTime() > deadline) {
+                throw new AssertionError("the front never logged \"" + text + "\"\n" + logs());
+            }
+            Thread.sleep(50);
+        }
     }
 
     private String logs() {
