@@ -33,8 +33,9 @@ enum ContentCoding {
     /**
      * Chooses among the available codings and identity by the client's {@code Accept-Encoding} (RFC 9110 §12.5.3):
      * the highest qvalue wins, ties go to the smaller representation, {@code q=0} excludes, {@code *} covers codings
-     * not named, identity is acceptable unless excluded. Without the header only identity is sent: a client that did
-     * not ask for compression may not be able to decode it.
+     * not named. Identity competes only with the weight the client gave it by name; otherwise it is the fallback
+     * when no available coding is acceptable ({@code gzip;q=0.5} still means "gzip is welcome"). Without the header
+     * only identity is sent: a client that did not ask for compression may not be able to decode it.
      *
      * @return the coding to send, or {@code null} for identity
      */
@@ -76,7 +77,7 @@ enum ContentCoding {
             }
         }
         ContentCoding best = null;
-        int bestWeight = identity >= 0 ? identity : (wildcard >= 0 ? wildcard : 1000);
+        int bestWeight = Math.max(identity, 0);
         for (ContentCoding coding : values()) {
             int weight = q[coding.ordinal()] >= 0 ? q[coding.ordinal()] : Math.max(wildcard, 0);
             // values() runs from the preferred coding down, so only a strictly better weight displaces an earlier
