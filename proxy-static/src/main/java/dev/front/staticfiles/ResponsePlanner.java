@@ -39,8 +39,8 @@ final class ResponsePlanner {
     ResponsePlan plan(RequestFacts request, AliasRequest target) {
         Resolution resolution = resolver.resolve(target.alias(), target.subPath(), target.rawQuery());
         return switch (resolution) {
-            case Resolution.Refused refused -> ErrorResponses.of(refused.status(), request);
-            case Resolution.Redirect redirect -> ErrorResponses.redirect(redirect.location());
+            case Resolution.Refused refused -> StatusResponses.of(refused.status(), request);
+            case Resolution.Redirect redirect -> StatusResponses.redirect(redirect.location());
             case Resolution.Found found -> planFile(request, found);
         };
     }
@@ -50,7 +50,7 @@ final class ResponsePlanner {
         try {
             sidecars = Sidecars.of(original);
         } catch (IOException e) {
-            return ErrorResponses.of(FileErrors.statusOf(e), request);
+            return StatusResponses.of(FileErrors.statusOf(e), request);
         }
         ContentCoding coding = ContentCoding.negotiate(request.acceptEncoding(), sidecars.keySet());
         FileChannel file = null;
@@ -82,7 +82,7 @@ final class ResponsePlanner {
             if (file != null) {
                 ResponsePlan.closeQuietly(file);
             }
-            return ErrorResponses.of(FileErrors.statusOf(e), request);
+            return StatusResponses.of(FileErrors.statusOf(e), request);
         }
     }
 
@@ -104,7 +104,7 @@ final class ResponsePlanner {
         String contentType = MimeTypes.of(file.name());
         switch (Preconditions.evaluate(request, etag, file.modifiedSecond())) {
             case PRECONDITION_FAILED -> {
-                ResponsePlan failed = ErrorResponses.of(HttpResponseStatus.PRECONDITION_FAILED, request);
+                ResponsePlan failed = StatusResponses.of(HttpResponseStatus.PRECONDITION_FAILED, request);
                 vary(failed.head().headers(), file);
                 return failed;
             }
@@ -131,14 +131,14 @@ final class ResponsePlanner {
                 .set(HttpHeaderNames.ETAG, etag)
                 .set(HttpHeaderNames.CACHE_CONTROL, CachePolicy.cacheControl(file.name()))
                 .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES)
-                .set(ErrorResponses.X_CONTENT_TYPE_OPTIONS, ErrorResponses.NOSNIFF);
+                .set(StatusResponses.X_CONTENT_TYPE_OPTIONS, StatusResponses.NOSNIFF);
         vary(headers, file);
         if (file.coding() != null) {
             headers.set(HttpHeaderNames.CONTENT_ENCODING, file.coding().token());
         }
         switch (ranges) {
             case ByteRanges.Unsatisfiable u -> {
-                ResponsePlan refused = ErrorResponses.of(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, request);
+                ResponsePlan refused = StatusResponses.of(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, request);
                 refused.head().headers()
                         .set(HttpHeaderNames.CONTENT_RANGE, "bytes */" + file.size())
                         .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES);

@@ -56,7 +56,7 @@ public final class StaticFileService implements AliasService, AutoCloseable {
         RequestFacts facts = RequestFacts.of(request);
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
-            return write(ctx, facts, ErrorResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts));
+            return write(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts));
         }
         ChannelPromise done = ctx.newPromise();
         try {
@@ -67,7 +67,7 @@ public final class StaticFileService implements AliasService, AutoCloseable {
                 } catch (RuntimeException e) {
                     // a defect, not a bad path: those are all mapped to 4xx by the resolver and the planner
                     LOG.log(System.Logger.Level.ERROR, "static file service failed for " + target, e);
-                    plan = ErrorResponses.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, facts);
+                    plan = StatusResponses.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, facts);
                 }
                 ResponsePlan decided = plan;
                 try {
@@ -78,7 +78,7 @@ public final class StaticFileService implements AliasService, AutoCloseable {
                 }
             });
         } catch (RejectedExecutionException e) {
-            return write(ctx, facts, ErrorResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts));
+            return write(ctx, facts, StatusResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts));
         }
         return done;
     }

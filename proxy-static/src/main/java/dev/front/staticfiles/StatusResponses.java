@@ -12,14 +12,14 @@ import io.netty.util.AsciiString;
 import java.nio.charset.StandardCharsets;
 import java.util.List;
 
-/** Small plain-text responses of the static file service: errors, redirects, 304. */
-final class ErrorResponses {
+/** The small responses of the static file service that carry no file: errors (a one-line text body) and redirects. */
+final class StatusResponses {
 
     static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
     static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
     private static final String TEXT = "text/plain; charset=utf-8";
 
-    private ErrorResponses() {
+    private StatusResponses() {
     }
 
     /** A status with a one-line text body (left out for HEAD, whose headers stay those of GET). */
