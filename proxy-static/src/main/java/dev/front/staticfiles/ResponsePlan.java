@@ -7,9 +7,8 @@ import java.nio.channels.FileChannel;
 import java.util.List;
 
 /**
- * A complete response decided off the event loop, to be written on it: the head, then the body parts in order.
- * Each file slice owns its open channel (Netty's file region closes the channel it is given), so a multipart
- * response holds one channel per part.
+ * A complete response, decided on or off the event loop and written on it: the head, then the body parts in order.
+ * Each file slice holds one reference to its {@link OpenFile}, handed over to the region that sends it.
  */
 record ResponsePlan(HttpResponse head, List<Part> body) {
 
@@ -21,18 +20,18 @@ record ResponsePlan(HttpResponse head, List<Part> body) {
     }
 
     /** {@code count} bytes of an open file from {@code position}, sent with sendfile. */
-    record FileSlice(FileChannel file, long position, long count) implements Part {
+    record FileSlice(OpenFile file, long position, long count) implements Part {
     }
 
     static ResponsePlan headOnly(HttpResponse head) {
         return new ResponsePlan(head, List.of());
     }
 
-    /** Closes the files of a plan that will not be written. */
+    /** Releases the files of a plan that will not be written. */
     void discard() {
         for (Part part : body) {
             if (part instanceof FileSlice slice) {
-                closeQuietly(slice.file());
+                slice.file().release();
             }
         }
     }

@@ -9,7 +9,6 @@ import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.ssl.SslHandler;
-import io.netty.handler.stream.ChunkedNioFile;
 import io.netty.handler.stream.ChunkedWriteHandler;
 
 import java.io.IOException;
@@ -40,10 +39,10 @@ final class ResponseWriter {
             switch (parts.get(i)) {
                 case ResponsePlan.Bytes bytes -> ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes.bytes())));
                 case ResponsePlan.FileSlice slice when zeroCopy ->
-                        ctx.write(new DefaultFileRegion(slice.file(), slice.position(), slice.count()));
+                        ctx.write(new OpenFileRegion(slice.file(), slice.position(), slice.count()));
                 case ResponsePlan.FileSlice slice -> {
                     try {
-                        ctx.write(new ChunkedNioFile(slice.file(), slice.position(), slice.count(), CHUNK_SIZE));
+                        ctx.write(new OpenChunkedFile(slice.file(), slice.position(), slice.count(), CHUNK_SIZE));
                     } catch (IOException e) {
                         // The head is out with a Content-Length this body can no longer meet: only closing keeps
                         // the client from waiting for bytes that will never come.

@@ -31,6 +31,7 @@ public final class StaticFileService implements AliasService, AutoCloseable {
     /** Requests waiting for a file-system thread beyond this are answered 503 at once rather than queued forever. */
     private static final int QUEUE_LIMIT = 4096;
 
+    private final FileCache cache = new FileCache(4096, 512);
     private final ResponsePlanner planner;
     private final Executor fileSystem;
     private final ExecutorService owned;
@@ -46,7 +47,7 @@ public final class StaticFileService implements AliasService, AutoCloseable {
     }
 
     private StaticFileService(String directoryIndex, Executor fileSystem, boolean owned) {
-        this.planner = new ResponsePlanner(new PathResolver(directoryIndex));
+        this.planner = new ResponsePlanner(new PathResolver(directoryIndex), cache);
         this.fileSystem = fileSystem;
         this.owned = owned ? (ExecutorService) fileSystem : null;
     }
@@ -57,6 +58,10 @@ public final class StaticFileService implements AliasService, AutoCloseable {
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
             return write(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts));
+        }
+        ResponsePlan cached = planner.planFromCache(facts, target);
+        if (cached != null) {
+            return write(ctx, facts, cached); // a file seen within the last second: no file-system work at all
         }
         ChannelPromise done = ctx.newPromise();
         try {
@@ -103,6 +108,7 @@ public final class StaticFileService implements AliasService, AutoCloseable {
 
     @Override
     public void close() {
+        cache.close();
         if (owned == null) {
             return;
         }
