@@ -55,15 +55,17 @@ public final class StaticFileService implements AliasService, AutoCloseable {
     @Override
     public ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target) {
         RequestFacts facts = RequestFacts.of(request);
+        ChannelPromise done = ctx.newPromise();
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
-            return write(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts));
+            later(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts), done);
+            return done;
         }
         ResponsePlan cached = planner.planFromCache(facts, target);
         if (cached != null) {
-            return write(ctx, facts, cached); // a file seen within the last second: no file-system work at all
+            later(ctx, facts, cached, done); // a file seen within the last second: no file-system work at all
+            return done;
         }
-        ChannelPromise done = ctx.newPromise();
         try {
             fileSystem.execute(() -> {
                 ResponsePlan plan;
@@ -74,18 +76,26 @@ public final class StaticFileService implements AliasService, AutoCloseable {
                     LOG.log(System.Logger.Level.ERROR, "static file service failed for " + target, e);
                     plan = StatusResponses.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, facts);
                 }
-                ResponsePlan decided = plan;
-                try {
-                    ctx.executor().execute(() -> relay(write(ctx, facts, decided), done));
-                } catch (RejectedExecutionException e) {
-                    decided.discard(); // the event loop is shutting down; the channel goes with it
-                    done.tryFailure(e);
-                }
+                later(ctx, facts, plan, done);
             });
         } catch (RejectedExecutionException e) {
-            return write(ctx, facts, StatusResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts));
+            later(ctx, facts, StatusResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts), done);
         }
         return done;
+    }
+
+    /**
+     * Writes as a task of the channel's event loop, also when already on it: the response is then never completed
+     * inside the caller's own channelRead, where the pipeline's flow control (FlowControlHandler in Netty 4.2.18)
+     * loses the read that asks for the next request and the connection stalls.
+     */
+    private static void later(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan, ChannelPromise done) {
+        try {
+            ctx.executor().execute(() -> relay(write(ctx, facts, plan), done));
+        } catch (RejectedExecutionException e) {
+            plan.discard(); // the event loop is shutting down; the channel goes with it
+            done.tryFailure(e);
+        }
     }
 
     private static ChannelFuture write(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan) {
