@@ -2,113 +2,151 @@ package dev.front.staticfiles;
 
 import dev.front.core.AliasRequest;
 import dev.front.core.AliasService;
-import dev.front.core.ErrorResponses;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.DefaultFileRegion;
-import io.netty.handler.codec.http.DefaultHttpResponse;
+import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
-import io.netty.handler.codec.http.LastHttpContent;
-import java.io.IOException;
-import java.nio.channels.FileChannel;
-import java.nio.file.Files;
-import java.nio.file.LinkOption;
-import java.nio.file.Path;
-import java.nio.file.StandardOpenOption;
-import java.time.ZoneOffset;
-import java.time.format.DateTimeFormatter;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves files under an alias with sendfile. First version: GET/HEAD, Content-Type, Last-Modified, 404, and no
- * escape from the alias root (the path was already decoded and normalised by the router).
+ * Serves files under {@code --url-alias} (shared/spec/static-files.md). Called by the router on the client channel's
+ * event loop; the file-system work (resolving, stat, open) runs on a small executor of its own, because it can block
+ * on slow disks, and the response is written back on the event loop with sendfile.
  */
-public final class StaticFileService implements AliasService {
+public final class StaticFileService implements AliasService, AutoCloseable {
 
-    private final String directoryIndex;
+    private static final System.Logger LOG = System.getLogger(StaticFileService.class.getName());
 
+    /** Requests waiting for a file-system thread beyond this are answered 503 at once rather than queued forever. */
+    private static final int QUEUE_LIMIT = 4096;
+
+    private final FileCache cache = new FileCache(4096, 512);
+    private final ResponsePlanner planner;
+    private final Executor fileSystem;
+    private final ExecutorService owned;
+
+    /** @param directoryIndex the {@code --directory-index} file name served for a directory URL ending in {@code /} */
     public StaticFileService(String directoryIndex) {
-        this.directoryIndex = directoryIndex;
+        this(directoryIndex, newFileSystemExecutor(), true);
+    }
+
+    /** For tests: runs the file-system work on the given executor, which the service does not own. */
+    StaticFileService(String directoryIndex, Executor fileSystem) {
+        this(directoryIndex, fileSystem, false);
+    }
+
+    private StaticFileService(String directoryIndex, Executor fileSystem, boolean owned) {
+        this.planner = new ResponsePlanner(new PathResolver(directoryIndex), cache);
+        this.fileSystem = fileSystem;
+        this.owned = owned ? (ExecutorService) fileSystem : null;
     }
 
     @Override
     public ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target) {
-        if (!request.method().equals(HttpMethod.GET) && !request.method().equals(HttpMethod.HEAD)) {
-            var response = ErrorResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, false);
-            response.headers().set(HttpHeaderNames.ALLOW, "GET, HEAD");
-            return ErrorResponses.send(ctx, response);
+        RequestFacts facts = RequestFacts.of(request);
+        ChannelPromise done = ctx.newPromise();
+        HttpMethod method = request.method();
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            later(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts), done);
+            return done;
         }
-        Path file = resolve(target);
-        if (file == null) {
-            return ErrorResponses.send(ctx, HttpResponseStatus.NOT_FOUND, false);
+        ResponsePlan cached = planner.planFromCache(facts, target);
+        if (cached != null) {
+            later(ctx, facts, cached, done); // a file seen within the last second: no file-system work at all
+            return done;
         }
-        FileChannel channel;
-        long length;
-        long modified;
         try {
-            channel = FileChannel.open(file, StandardOpenOption.READ);
-            length = channel.size();
-            modified = Files.getLastModifiedTime(file).toMillis();
-        } catch (IOException e) {
-            return ErrorResponses.send(ctx, HttpResponseStatus.NOT_FOUND, false);
+            fileSystem.execute(() -> {
+                ResponsePlan plan;
+                try {
+                    plan = planner.plan(facts, target);
+                } catch (RuntimeException e) {
+                    // a defect, not a bad path: those are all mapped to 4xx by the resolver and the planner
+                    LOG.log(System.Logger.Level.ERROR, "static file service failed for " + target, e);
+                    plan = StatusResponses.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, facts);
+                }
+                later(ctx, facts, plan, done);
+            });
+        } catch (RejectedExecutionException e) {
+            later(ctx, facts, StatusResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts), done);
         }
-        HttpResponse response = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
-        response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, contentType(file.getFileName().toString()))
-                .set(HttpHeaderNames.CONTENT_LENGTH, length)
-                .set(HttpHeaderNames.LAST_MODIFIED, DateTimeFormatter.RFC_1123_DATE_TIME
-                        .format(java.time.Instant.ofEpochMilli(modified).atZone(ZoneOffset.UTC)));
-        if (!HttpUtil.isKeepAlive(request)) {
-            HttpUtil.setKeepAlive(response, false);
-        }
-        ctx.write(response);
-        if (request.method().equals(HttpMethod.HEAD)) {
-            closeQuietly(channel);
-        } else {
-            ctx.write(new DefaultFileRegion(channel, 0, length));
-        }
-        return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+        return done;
     }
 
-    /** The regular file for the request, contained in the alias root, or {@code null}. */
-    private Path resolve(AliasRequest target) {
+    /**
+     * Writes as a task of the channel's event loop, also when already on it: the response is then never completed
+     * inside the caller's own channelRead, where the pipeline's flow control (FlowControlHandler in Netty 4.2.18)
+     * loses the read that asks for the next request and the connection stalls.
+     */
+    private static void later(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan, ChannelPromise done) {
         try {
-            Path root = target.alias().path().toRealPath();
-            String sub = target.subPath();
-            Path candidate = sub.isEmpty() ? root : root.resolve(sub.substring(1));
-            if (sub.endsWith("/")) {
-                candidate = candidate.resolve(directoryIndex);
+            ctx.executor().execute(() -> relay(write(ctx, facts, plan), done));
+        } catch (RejectedExecutionException e) {
+            plan.discard(); // the event loop is shutting down; the channel goes with it
+            done.tryFailure(e);
+        }
+    }
+
+    private static ChannelFuture write(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan) {
+        if (facts.http10KeepAlive()) {
+            // An HTTP/1.0 client keeps the connection only when the response says so explicitly.
+            plan.head().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return ResponseWriter.write(ctx, plan);
+    }
+
+    private static void relay(ChannelFuture written, ChannelPromise done) {
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                done.trySuccess();
+            } else {
+                done.tryFailure(f.cause());
             }
-            Path real = candidate.toRealPath();
-            if (!real.startsWith(root) || !Files.isRegularFile(real, LinkOption.NOFOLLOW_LINKS)) {
-                return null;
-            }
-            return real;
-        } catch (IOException e) {
-            return null;
+        });
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        if (owned == null) {
+            return;
         }
-    }
-
-    private static String contentType(String name) {
-        String lower = name.toLowerCase(java.util.Locale.ROOT);
-        if (lower.endsWith(".html")) return "text/html; charset=utf-8";
-        if (lower.endsWith(".css")) return "text/css; charset=utf-8";
-        if (lower.endsWith(".js")) return "text/javascript; charset=utf-8";
-        if (lower.endsWith(".txt")) return "text/plain; charset=utf-8";
-        if (lower.endsWith(".json")) return "application/json";
-        return "application/octet-stream";
-    }
-
-    private static void closeQuietly(FileChannel channel) {
+        owned.shutdown();
         try {
-            channel.close();
-        } catch (IOException ignored) {
-            // nothing was read from it
+            if (!owned.awaitTermination(5, TimeUnit.SECONDS)) {
+                owned.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            owned.shutdownNow();
+            Thread.currentThread().interrupt();
         }
+    }
+
+    /**
+     * A few daemon threads: enough to keep several slow opens in flight, few enough to stay out of the event loops'
+     * way on a small container. Idle threads exit.
+     */
+    private static ExecutorService newFileSystemExecutor() {
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE_LIMIT), task -> {
+                    Thread thread = new Thread(task, "front-static-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
     }
 }
