@@ -37,7 +37,8 @@ final class Supervisor {
     int run(StopSignal stop) throws InterruptedException {
         Process child;
         try {
-            ProcessBuilder builder = new ProcessBuilder(command.argv()).inheritIO();
+            ProcessBuilder builder = new ProcessBuilder(command.argv()).inheritIO()
+                    .directory(command.workingDirectory().toFile());
             builder.environment().clear();
             builder.environment().putAll(command.environment());
             child = builder.start();
