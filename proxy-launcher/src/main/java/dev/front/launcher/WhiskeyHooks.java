@@ -81,12 +81,15 @@ final class WhiskeyHooks {
         try {
             ProcessBuilder builder = new ProcessBuilder(hook.toString())
                     .directory(appRoot.toFile())
-                    // stdout belongs to the access log: all the hook says goes to stderr
-                    .redirectOutput(ProcessBuilder.Redirect.appendTo(new java.io.File("/dev/stderr")))
-                    .redirectError(ProcessBuilder.Redirect.INHERIT);
+                    .redirectErrorStream(true);
             builder.environment().clear();
             builder.environment().putAll(environment);
-            int status = builder.start().waitFor();
+            Process process = builder.start();
+            // stdout belongs to the access log: all the hook says goes to the front's log on stderr
+            try (var lines = process.inputReader(StandardCharsets.UTF_8)) {
+                lines.lines().forEach(line -> System.err.println("deploy: " + line));
+            }
+            int status = process.waitFor();
             if (status != 0) {
                 log.error("{} failed with status {}; starting the application anyway, as whiskey does", hook, status);
             } else {
