@@ -64,8 +64,9 @@ class CommandLineParserTest {
         FrontConfig config = parse("--url-alias", "/static/", "static", "--url-alias", "/media", "/srv/media");
         assertThat(config.aliases()).extracting(Alias::urlPath).containsExactly("/static", "/media");
         assertThat(config.aliases().getFirst().path()).isEqualTo(Path.of("static").toAbsolutePath());
-        assertThat(problems("--url-alias", "/a", "x", "--url-alias", "/a/", "y"))
-                .containsExactly("--url-alias: /a (expected: each URL path once)");
+        // The last alias for a URL path wins: the command line over .whiskey/server_args.
+        assertThat(parse("--url-alias", "/a", "/x", "--url-alias", "/a/", "/y").aliases())
+                .containsExactly(Alias.of("/a", "/y"));
         assertThat(problems("--url-alias", "static", "x")).singleElement().asString()
                 .startsWith("--url-alias: static (expected:");
         assertThat(problems("--url-alias", "/a/../b", "x")).singleElement().asString().startsWith("--url-alias: /a/../b");
@@ -80,7 +81,7 @@ class CommandLineParserTest {
         assertThat(problems("--upstream", "app")).containsExactly("--upstream: app (expected: HOST:PORT or unix:/PATH)");
         assertThat(problems("--upstream", "::1:80")).singleElement().asString().contains("[IPv6]:PORT");
         assertThat(problems("--upstream", "a:1", "--", "cmd")).singleElement().asString()
-                .contains("either --upstream or a child command");
+                .contains("either --upstream or an application to run");
     }
 
     @Test
@@ -107,7 +108,7 @@ class CommandLineParserTest {
     @Test
     void unknownOptionsAndStrayArgumentsAreNamed() {
         assertThat(problems("--no-such", "--port", "1")).containsExactly("--no-such: unknown option (see --help)");
-        assertThat(problems("gunicorn")).singleElement().asString().startsWith("gunicorn: unexpected argument");
+        assertThat(problems("a.wsgi", "b.wsgi")).singleElement().asString().startsWith("b.wsgi: unexpected argument");
         assertThat(problems("--port")).singleElement().asString().contains("--port");
     }
 
@@ -130,5 +131,70 @@ class CommandLineParserTest {
     @Test
     void modWsgiExpressCompatibilityFlagIsAccepted() throws Exception {
         assertThat(parse("--log-to-terminal").port()).isEqualTo(8080);
+    }
+
+    @Test
+    void modWsgiExpressEntryPoints() throws Exception {
+        ApplicationConfig script = parse("wsgi.py").application().orElseThrow();
+        assertThat(script).isEqualTo(new ApplicationConfig("wsgi.py", ApplicationConfig.Type.SCRIPT, "application",
+                java.util.Optional.empty(), java.util.OptionalInt.empty(), java.util.OptionalInt.empty()));
+        ApplicationConfig module = parse("--application-type", "module", "--entry-point", "mysite.wsgi",
+                "--callable-object", "app", "--processes", "3", "--threads", "5").application().orElseThrow();
+        assertThat(module.moduleSpec()).isEqualTo("mysite.wsgi:app");
+        assertThat(module.concurrency()).hasValue(15);
+        assertThat(parse("wsgi.py").spawnsChild()).isTrue();
+        assertThat(problems("--application-type", "paste", "x.ini")).singleElement().asString()
+                .startsWith("--application-type: paste (expected: script or module)");
+        assertThat(problems("--application-type", "module", "my-site")).singleElement().asString()
+                .startsWith("--application-type module: my-site");
+        assertThat(problems("wsgi.py", "--", "gunicorn")).singleElement().asString()
+                .startsWith("wsgi.py: unexpected argument (expected: either an application or a child command");
+    }
+
+    @Test
+    void serverPresetsTakeAnApplicationAndExtraArguments() throws Exception {
+        FrontConfig config = parse("--server", "gunicorn", "--application", "app:application", "--", "--timeout", "5");
+        assertThat(config.application().orElseThrow().server()).contains(ServerKind.GUNICORN);
+        assertThat(config.application().orElseThrow().moduleSpec()).isEqualTo("app:application");
+        assertThat(config.childCommand()).containsExactly("--timeout", "5");
+        assertThat(problems("--server", "gunicorn")).singleElement().asString()
+                .startsWith("--server: gunicorn (expected: --application");
+        assertThat(problems("--server", "tornado", "--application", "a:b")).singleElement().asString()
+                .isEqualTo("--server: tornado (expected: gunicorn, waitress, uwsgi, mod_wsgi, uvicorn)");
+        assertThat(problems("--application", "a:b", "--upstream", "127.0.0.1:9")).singleElement().asString()
+                .contains("either --upstream or an application");
+    }
+
+    @Test
+    void modWsgiExpressEnvironmentAndLevelsAndIgnoredOptions() throws Exception {
+        FrontConfig config = parse(Map.of("MOD_WSGI_PROCESSES", "2", "MOD_WSGI_THREADS", "4", "MOD_WSGI_ACCESS_LOG", "1"),
+                "--log-level", "notice", "--server-root", "/tmp/x", "--startup-log", "--max-clients", "20", "a.wsgi");
+        assertThat(config.application().orElseThrow().processes()).hasValue(2);
+        assertThat(config.application().orElseThrow().threads()).hasValue(4);
+        assertThat(config.accessLog()).isTrue();
+        assertThat(config.logLevel()).isEqualTo(LogLevel.INFO);
+        assertThat(parse(Map.of("MOD_WSGI_PROCESSES", "2"), "--processes", "6", "a.wsgi").application().orElseThrow()
+                .processes()).hasValue(6);
+        assertThat(problems("--threads", "0", "a.wsgi")).containsExactly("--threads: 0 (expected: 1 or more)");
+    }
+
+    @Test
+    void whiskeyServerArgsUserVarsAndExplicitOptionsWin(@org.junit.jupiter.api.io.TempDir Path app) throws Exception {
+        java.nio.file.Files.createDirectories(app.resolve(".whiskey/user_vars"));
+        java.nio.file.Files.writeString(app.resolve(".whiskey/server_args"),
+                "--url-alias /static ${STATIC_DIR} --port 9000 --application-type module hello.wsgi\n");
+        java.nio.file.Files.writeString(app.resolve(".whiskey/user_vars/STATIC_DIR"), "collected\n");
+        java.nio.file.Files.writeString(app.resolve(".whiskey/user_vars/not-a-name"), "x");
+        CommandLineParser.Outcome outcome = CommandLineParser.parse(List.of("--port", "9001"), Map.of(), app);
+        FrontConfig config = ((CommandLineParser.Outcome.Run) outcome).config();
+        assertThat(config.port()).isEqualTo(9001);
+        assertThat(config.aliases()).containsExactly(Alias.of("/static", app.resolve("collected").toString()));
+        assertThat(config.application().orElseThrow().moduleSpec()).isEqualTo("hello.wsgi:application");
+        assertThat(config.userVars()).containsExactly(Map.entry("STATIC_DIR", "collected"));
+        assertThat(config.appRoot()).isEqualTo(app.toAbsolutePath());
+        // --app-root points at the application from anywhere.
+        FrontConfig fromElsewhere = ((CommandLineParser.Outcome.Run) CommandLineParser.parse(
+                List.of("--app-root", app.toString()), Map.of(), Path.of("/"))).config();
+        assertThat(fromElsewhere.port()).isEqualTo(9000);
     }
 }
