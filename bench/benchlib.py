@@ -197,7 +197,7 @@ def table(results_path, rss_path, meta_path):
             loaded = [s[1] for s in samples if s[0] != "started"]
             peak = max(s[2] for s in samples)
             print(f"{group}: VmRSS after start {start[1] / 1024:.0f}, "
-                  f"max VmRSS after a round {max(loaded) / 1024 if loaded else 0:.0f}, "
+                  f"max VmRSS after a round {f'{max(loaded) / 1024:.0f}' if loaded else '-'}, "
                   f"peak VmHWM {peak / 1024:.0f}")
 
     if notes:
