@@ -7,11 +7,11 @@
   benchlib.py rps WRK-OUTPUT          print the requests/s of one wrk output file (for progress lines)
   benchlib.py table RESULTS RSS META  print the summary tables from the run's results files
 """
+import http.client
 import socket
 import statistics
 import sys
-import urllib.error
-import urllib.request
+import urllib.parse
 
 UNITS = {"B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3, "TB": 1024 ** 4}
 
@@ -27,21 +27,26 @@ def ports(n):
         s.close()
 
 
+def _get(conn, path):
+    conn.request("GET", path, headers={"Host": "127.0.0.1"})
+    r = conn.getresponse()
+    return r.status, r.reason, r.getheader("Content-Type"), r.getheader("Connection"), r.read()
+
+
 def check(url, size, text=None):
+    """One GET, then a second GET on the same connection unless the server said Connection: close
+    (wrk keeps connections alive: a server that stalls there shows as a few req/s, not as errors)."""
+    u = urllib.parse.urlsplit(url)
+    path = u.path or "/"
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
     try:
-        with urllib.request.urlopen(url, timeout=10) as r:
-            body = r.read()
-            status = r.status
-            ctype = r.headers.get("Content-Type")
-    except urllib.error.HTTPError as e:
-        print(f"GET {url}: HTTP {e.code} {e.reason}")
-        return 1
+        status, reason, ctype, connection, body = _get(conn, path)
     except Exception as e:  # connection refused, reset, timeout...
         print(f"GET {url}: {type(e).__name__}: {e}")
         return 1
     problems = []
     if status != 200:
-        problems.append(f"status {status}")
+        problems.append(f"HTTP {status} {reason}")
     if size != "-" and len(body) != int(size):
         problems.append(f"body {len(body)} bytes, expected {size}")
     if text is not None and text.encode() not in body:
@@ -49,7 +54,21 @@ def check(url, size, text=None):
     if problems:
         print(f"GET {url}: " + "; ".join(problems))
         return 1
-    print(f"GET {url}: 200, {len(body)} bytes, {ctype}")
+    if (connection or "").lower() == "close":
+        ka = "server closes after each response"
+    else:
+        try:
+            status2, _, _, _, body2 = _get(conn, path)
+            if status2 != 200 or len(body2) != len(body):
+                print(f"GET {url}: second request on the kept-alive connection: HTTP {status2}, {len(body2)} bytes")
+                return 1
+            ka = "keep-alive ok"
+        except Exception as e:
+            print(f"GET {url}: first request 200, second request on the kept-alive connection: "
+                  f"{type(e).__name__}: {e or 'no response'}")
+            return 1
+    conn.close()
+    print(f"GET {url}: 200, {len(body)} bytes, {ctype}, {ka}")
     return 0
 
 
