@@ -1,0 +1,251 @@
+#!/usr/bin/env python3
+"""Small stdlib-only helper for bench/run.
+
+  benchlib.py ports N                 print N distinct free loopback ports (bound at once)
+  benchlib.py check URL SIZE|-  [TEXT] GET URL once; exit 0 if status 200, body length SIZE
+                                      (or any with -) and, if given, TEXT inside the body
+  benchlib.py rps WRK-OUTPUT          print the requests/s of one wrk output file (for progress lines)
+  benchlib.py table RESULTS RSS META  print the summary tables from the run's results files
+"""
+import http.client
+import socket
+import statistics
+import sys
+import urllib.parse
+
+UNITS = {"B": 1, "KB": 1024, "MB": 1024 ** 2, "GB": 1024 ** 3, "TB": 1024 ** 4}
+
+
+def ports(n):
+    socks = []
+    for _ in range(n):
+        s = socket.socket(socket.AF_INET, socket.SOCK_STREAM)
+        s.bind(("127.0.0.1", 0))
+        socks.append(s)
+    print(" ".join(str(s.getsockname()[1]) for s in socks))
+    for s in socks:
+        s.close()
+
+
+def _get(conn, path):
+    conn.request("GET", path, headers={"Host": "127.0.0.1"})
+    r = conn.getresponse()
+    return r.status, r.reason, r.getheader("Content-Type"), r.getheader("Connection"), r.read()
+
+
+def check(url, size, text=None):
+    """One GET, then a second GET on the same connection unless the server said Connection: close
+    (wrk keeps connections alive: a server that stalls there shows as a few req/s, not as errors)."""
+    u = urllib.parse.urlsplit(url)
+    path = u.path or "/"
+    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
+    try:
+        status, reason, ctype, connection, body = _get(conn, path)
+    except Exception as e:  # connection refused, reset, timeout...
+        print(f"GET {url}: {type(e).__name__}: {e}")
+        return 1
+    problems = []
+    if status != 200:
+        problems.append(f"HTTP {status} {reason}")
+    if size != "-" and len(body) != int(size):
+        problems.append(f"body {len(body)} bytes, expected {size}")
+    if text is not None and text.encode() not in body:
+        problems.append(f"body does not contain {text!r}: {body[:80]!r}")
+    if problems:
+        print(f"GET {url}: " + "; ".join(problems))
+        return 1
+    if (connection or "").lower() == "close":
+        ka = "server closes after each response"
+    else:
+        try:
+            status2, _, _, _, body2 = _get(conn, path)
+            if status2 != 200 or len(body2) != len(body):
+                print(f"GET {url}: second request on the kept-alive connection: HTTP {status2}, {len(body2)} bytes")
+                return 1
+            ka = "keep-alive ok"
+        except Exception as e:
+            print(f"GET {url}: first request 200, second request on the kept-alive connection: "
+                  f"{type(e).__name__}: {e or 'no response'}")
+            return 1
+    conn.close()
+    print(f"GET {url}: 200, {len(body)} bytes, {ctype}, {ka}")
+    return 0
+
+
+def parse_wrk(path):
+    """Return dict(rps, bps, errors, note) from one wrk output file; rps None if unparsable."""
+    out = {"rps": None, "bps": None, "errors": 0, "notes": []}
+    try:
+        lines = open(path, encoding="utf-8", errors="replace").read().splitlines()
+    except OSError as e:
+        out["notes"].append(str(e))
+        return out
+    for line in lines:
+        s = line.strip()
+        if s.startswith("Requests/sec:"):
+            out["rps"] = float(s.split()[1])
+        elif s.startswith("Transfer/sec:"):
+            v = s.split()[1]
+            num = v.rstrip("KMGTB")
+            out["bps"] = float(num) * UNITS[v[len(num):] or "B"]
+        elif s.startswith("Non-2xx or 3xx responses:"):
+            n = int(s.split(":")[1])
+            out["errors"] += n
+            out["notes"].append(f"{n} non-2xx/3xx")
+        elif s.startswith("Socket errors:"):
+            # Socket errors: connect 0, read 0, write 0, timeout 0
+            parts = dict(p.strip().split(" ") for p in s.split(":", 1)[1].split(","))
+            n = sum(int(x) for x in parts.values())
+            # gunicorn's sync workers close after every response: wrk counts nothing for that,
+            # but a reset shows up as a read error. Count them all, name them.
+            if n:
+                out["errors"] += n
+                out["notes"].append("socket errors " + ", ".join(f"{k} {v}" for k, v in parts.items() if v != "0"))
+    if out["rps"] is None:
+        out["notes"].append("no Requests/sec line: " + " | ".join(lines[-3:]))
+    return out
+
+
+def fmt_num(x):
+    if x is None:
+        return "-"
+    if x >= 100:
+        return f"{x:,.0f}"
+    return f"{x:.1f}"
+
+
+def fmt_ratio(x):
+    return "-" if x is None else f"{x:.2f}x"
+
+
+def read_tsv(path):
+    rows = []
+    with open(path, encoding="utf-8") as f:
+        for line in f:
+            line = line.rstrip("\n")
+            if line:
+                rows.append(line.split("\t"))
+    return rows
+
+
+def table(results_path, rss_path, meta_path):
+    meta = dict(r[:2] for r in read_tsv(meta_path) if len(r) >= 2)
+    rows = read_tsv(results_path)
+    # data[scenario][side] = list of (round, parsed)
+    data, order = {}, []
+    for scen, side, rnd, path in rows:
+        if scen not in data:
+            data[scen] = {}
+            order.append(scen)
+        data[scen].setdefault(side, []).append((int(rnd), parse_wrk(path)))
+
+    def series(scen, side, key):
+        return {r: p[key] for r, p in data[scen].get(side, []) if p[key] is not None}
+
+    def med(values):
+        return statistics.median(values) if values else None
+
+    def paired(scen, a, b, key):
+        sa, sb = series(scen, a, key), series(scen, b, key)
+        rs = [sa[r] / sb[r] for r in sorted(sa) if r in sb and sb[r] > 0]
+        return (min(rs), max(rs)) if rs else None
+
+    metrics = []  # (scenario, label, key, scale)
+    for scen in order:
+        metrics.append((scen, "req/s", "rps", 1))
+        if scen.startswith("static-1m"):
+            metrics.append((scen, "MiB/s", "bps", 1 / 1024 ** 2))
+
+    print()
+    print(f"== medians of {meta.get('rounds', '?')} rounds, wrk {meta.get('wrk', '?')}, "
+          f"rounds alternate {meta.get('order', 'front/nginx')} ==")
+    hdr = ("scenario", "metric", "front", "nginx", "front/nginx", "per-round", "direct", "front/direct", "per-round")
+    w = (17, 7, 10, 10, 11, 11, 10, 12, 11)
+    line = "  ".join(h.ljust(w[i]) if i < 2 else h.rjust(w[i]) for i, h in enumerate(hdr))
+    print(line)
+    print("-" * len(line))
+    for scen, label, key, scale in metrics:
+        m = {side: med(list(series(scen, side, key).values())) for side in ("front", "nginx", "direct")}
+        sm = {side: (None if v is None else v * scale) for side, v in m.items()}
+        r_fn = m["front"] / m["nginx"] if m["front"] and m["nginx"] else None
+        r_fd = m["front"] / m["direct"] if m["front"] and m["direct"] else None
+        p_fn, p_fd = paired(scen, "front", "nginx", key), paired(scen, "front", "direct", key)
+        cells = (scen, label, fmt_num(sm["front"]), fmt_num(sm["nginx"]), fmt_ratio(r_fn),
+                 "-" if not p_fn else f"{p_fn[0]:.2f}-{p_fn[1]:.2f}",
+                 fmt_num(sm["direct"]), fmt_ratio(r_fd),
+                 "-" if not p_fd else f"{p_fd[0]:.2f}-{p_fd[1]:.2f}")
+        print("  ".join(c.ljust(w[i]) if i < 2 else c.rjust(w[i]) for i, c in enumerate(cells)))
+
+    print()
+    print("== noise per side: spread = (max-min)/median, rsd = stdev/mean ==")
+    hdr = ("scenario", "side", "metric", "rounds", "min", "median", "max", "spread", "rsd", "errors")
+    w = (17, 7, 7, 6, 10, 10, 10, 7, 6, 7)
+    line = "  ".join(h.ljust(w[i]) if i < 3 else h.rjust(w[i]) for i, h in enumerate(hdr))
+    print(line)
+    print("-" * len(line))
+    notes = []
+    for scen, label, key, scale in metrics:
+        for side in ("front", "nginx", "direct"):
+            if side not in data[scen]:
+                continue
+            vals = [v * scale for v in series(scen, side, key).values()]
+            errors = sum(p["errors"] for _, p in data[scen][side])
+            if key == "rps":
+                for rnd, p in data[scen][side]:
+                    for n in p["notes"]:
+                        notes.append(f"{scen} {side} round {rnd}: {n}")
+            if vals:
+                md = statistics.median(vals)
+                spread = (max(vals) - min(vals)) / md * 100 if md else 0
+                rsd = statistics.stdev(vals) / statistics.mean(vals) * 100 if len(vals) > 1 else 0
+                cells = (scen, side, label, str(len(vals)), fmt_num(min(vals)), fmt_num(md),
+                         fmt_num(max(vals)), f"{spread:.1f}%", f"{rsd:.1f}%", str(errors))
+            else:
+                cells = (scen, side, label, "0", "-", "-", "-", "-", "-", str(errors))
+            print("  ".join(c.ljust(w[i]) if i < 3 else c.rjust(w[i]) for i, c in enumerate(cells)))
+
+    rss = read_tsv(rss_path) if rss_path != "-" else []
+    if rss:
+        print()
+        print("== front memory (/proc/PID/status, MiB) ==")
+        by = {}
+        for group, phase, vmrss, vmhwm in rss:
+            by.setdefault(group, []).append((phase, int(vmrss), int(vmhwm)))
+        for group, samples in by.items():
+            start = next((s for s in samples if s[0] == "started"), samples[0])
+            loaded = [s[1] for s in samples if s[0] != "started"]
+            peak = max(s[2] for s in samples)
+            print(f"{group}: VmRSS after start {start[1] / 1024:.0f}, "
+                  f"max VmRSS after a round {f'{max(loaded) / 1024:.0f}' if loaded else '-'}, "
+                  f"peak VmHWM {peak / 1024:.0f}")
+
+    if notes:
+        print()
+        print("== problems reported by wrk ==")
+        for n in notes:
+            print(n)
+    return 0
+
+
+def main(argv):
+    if len(argv) < 2:
+        print(__doc__, file=sys.stderr)
+        return 2
+    cmd = argv[1]
+    if cmd == "ports":
+        ports(int(argv[2]))
+        return 0
+    if cmd == "check":
+        return check(argv[2], argv[3], argv[4] if len(argv) > 4 else None)
+    if cmd == "rps":
+        p = parse_wrk(argv[2])
+        print(fmt_num(p["rps"]) + ("" if not p["errors"] else f" ({'; '.join(p['notes'])})"))
+        return 0
+    if cmd == "table":
+        return table(argv[2], argv[3], argv[4])
+    print(__doc__, file=sys.stderr)
+    return 2
+
+
+if __name__ == "__main__":
+    sys.exit(main(sys.argv))
