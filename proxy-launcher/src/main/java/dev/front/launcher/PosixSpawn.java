@@ -49,7 +49,6 @@ final class PosixSpawn {
     private static final MethodHandle ATTR_SETSIGMASK = Posix.bind("posix_spawnattr_setsigmask", TWO_POINTERS);
     private static final MethodHandle ATTR_SETSIGDEFAULT = Posix.bind("posix_spawnattr_setsigdefault", TWO_POINTERS);
     private static final MethodHandle SIGEMPTYSET = Posix.bind("sigemptyset", ONE_POINTER);
-    private static final MethodHandle SIGFILLSET = Posix.bind("sigfillset", ONE_POINTER);
     private static final MethodHandle ACTIONS_INIT = Posix.bind("posix_spawn_file_actions_init", ONE_POINTER);
     private static final MethodHandle ACTIONS_DESTROY = Posix.bind("posix_spawn_file_actions_destroy", ONE_POINTER);
     private static final MethodHandle ACTIONS_ADDCLOSE =
@@ -112,9 +111,11 @@ final class PosixSpawn {
         MemorySegment emptyMask = arena.allocate(SIGSET_SIZE, 8);
         check("sigemptyset", (int) SIGEMPTYSET.invokeExact(emptyMask));
         check("posix_spawnattr_setsigmask", (int) ATTR_SETSIGMASK.invokeExact(attr, emptyMask));
-        // Every signal back to SIG_DFL: handlers are reset by exec anyway, but SIG_IGN survives it.
-        MemorySegment allSignals = arena.allocate(SIGSET_SIZE, 8);
-        check("sigfillset", (int) SIGFILLSET.invokeExact(allSignals));
+        // Every signal back to SIG_DFL: handlers are reset by exec anyway, but SIG_IGN survives it. Not
+        // sigfillset: glibc leaves out its internal signals 32 and 33, and its spawn code sets exactly those
+        // to SIG_IGN in the child when the parent handles them (the JVM does), so every child would start
+        // with them ignored. A sigset is a plain bitmap; all bits set includes them.
+        MemorySegment allSignals = arena.allocate(SIGSET_SIZE, 8).fill((byte) 0xff);
         check("posix_spawnattr_setsigdefault", (int) ATTR_SETSIGDEFAULT.invokeExact(attr, allSignals));
     }
 
