@@ -53,6 +53,8 @@ public final class ChildProcess {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("child command: [] (expected: at least the program name)");
         }
+        argv.forEach(arg -> requireNoNul("child command", arg));
+        env.forEach((name, value) -> requireNoNul("child environment", name + "=" + value));
         long pid;
         try {
             pid = PosixSpawn.spawn(argv, env, workingDirectory, closeMethod);
@@ -64,6 +66,14 @@ public final class ChildProcess {
         ChildProcess child = new ChildProcess(pid, argv.getFirst());
         Thread.ofPlatform().name("front-child-wait-" + pid).daemon(true).start(child::awaitExit);
         return child;
+    }
+
+    /** C strings end at the first NUL: an argument with one would be cut short without a word. */
+    private static void requireNoNul(String what, String text) {
+        if (text.indexOf('\0') >= 0) {
+            throw new IllegalArgumentException(what + ": " + text.replace('\0', '?')
+                    + " (expected: no NUL character)");
+        }
     }
 
     /** True while a ChildProcess waits for pid: the orphan reaper must not reap it. */

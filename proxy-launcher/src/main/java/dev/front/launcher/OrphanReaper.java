@@ -47,7 +47,13 @@ final class OrphanReaper implements AutoCloseable {
     static OrphanReaper start(LongPredicate waitedForElsewhere) {
         OrphanReaper reaper = new OrphanReaper(waitedForElsewhere);
         if (reaper.self != 1) {
-            Posix.becomeChildSubreaper();
+            try {
+                Posix.becomeChildSubreaper();
+            } catch (PosixException e) {
+                // still worth running: our own children's zombies are reaped, only orphans escape us
+                System.err.println("front: warning: not PID 1 and cannot become a child subreaper ("
+                        + e.getMessage() + "); orphans of the child will not be reaped by the front");
+            }
         }
         reaper.thread.start();
         return reaper;

@@ -215,14 +215,6 @@ final class Posix {
         return (int) ERRNO.get(callState, 0L);
     }
 
-    static StructLayout callStateLayout() {
-        return CALL_STATE;
-    }
-
-    static Linker.Option captureErrno() {
-        return CAPTURE_ERRNO;
-    }
-
     static RuntimeException rethrow(Throwable t) {
         if (t instanceof RuntimeException r) {
             throw r;

@@ -77,6 +77,12 @@ class ChildProcessTest {
     }
 
     @Test
+    void refusesArgumentsACStringWouldCutShort() {
+        assertThatThrownBy(() -> ChildProcess.spawn(List.of("echo", "a\0b"), ENV, null))
+                .isInstanceOf(IllegalArgumentException.class).hasMessageContaining("a?b");
+    }
+
+    @Test
     void nonExecutableFileIs126(@TempDir Path dir) throws IOException {
         Path script = Files.writeString(dir.resolve("app.sh"), "#!/bin/sh\nexit 0\n");
         Files.setPosixFilePermissions(script, PosixFilePermissions.fromString("rw-r--r--"));

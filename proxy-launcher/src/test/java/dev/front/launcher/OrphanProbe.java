@@ -48,7 +48,8 @@ public final class OrphanProbe {
                 .allMatch(p -> p.isZombie() && !reap));
         long millis = (System.nanoTime() - start) / 1_000_000;
         long zombies = ProcStat.all().stream().filter(p -> p.ppid() == self && p.isZombie()).count();
-        System.out.println("pid=" + self + " child=" + status + " reaped=" + (reap ? reaper.reapedCount() : 0)
+        System.out.println("pid=" + self + " subreaper=" + Posix.isChildSubreaper() + " child=" + status
+                + " reaped=" + (reap ? reaper.reapedCount() : 0)
                 + " zombies=" + zombies + " millis=" + millis);
         if (relay != null) {
             relay.close();

@@ -21,13 +21,13 @@ class OrphanReaperTest {
     @Test
     void asPid1InANewPidNamespaceNoZombieIsLeft() throws Exception {
         String report = runProbe(true, "reap");
-        assertThat(report).startsWith("pid=1 ").contains(" child=5 ", " reaped=100 ", " zombies=0 ");
+        assertThat(report).startsWith("pid=1 subreaper=false ").contains(" child=5 ", " reaped=100 ", " zombies=0 ");
     }
 
     @Test
     void asSubreaperNoZombieIsLeft() throws Exception {
         String report = runProbe(false, "reap");
-        assertThat(report).doesNotStartWith("pid=1 ").contains(" child=5 ", " reaped=100 ", " zombies=0 ");
+        assertThat(report).doesNotStartWith("pid=1 ").contains(" subreaper=true ", " child=5 ", " reaped=100 ", " zombies=0 ");
     }
 
     @Test
