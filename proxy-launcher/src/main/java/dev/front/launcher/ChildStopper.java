@@ -14,27 +14,28 @@ final class ChildStopper {
     /** How long leftover group members get after TERM before KILL, and after KILL before we give up. */
     static final Duration LEFTOVER_GRACE = Duration.ofSeconds(1);
 
-    private final Duration gracefulTimeout;
     private final IntSupplier sweepOrphans;
     private final PrintStream messages;
 
     /**
-     * @param gracefulTimeout how long the child gets after its stop signal
-     * @param sweepOrphans    reaps zombie orphans now (killed group members re-parent to the front)
-     * @param messages        where one-line notices go (stderr)
+     * @param sweepOrphans reaps zombie orphans now (killed group members re-parent to the front)
+     * @param messages     where one-line notices go (stderr)
      */
-    ChildStopper(Duration gracefulTimeout, IntSupplier sweepOrphans, PrintStream messages) {
-        this.gracefulTimeout = gracefulTimeout;
+    ChildStopper(IntSupplier sweepOrphans, PrintStream messages) {
         this.sweepOrphans = sweepOrphans;
         this.messages = messages;
     }
 
-    /** Stops child and its group; returns its exit status (128+9 when it had to be killed). */
-    int stop(ChildProcess child, int stopSignal) throws InterruptedException {
+    /**
+     * Stops child and its group; returns its exit status (128+9 when it had to be killed).
+     *
+     * @param grace how long the child gets after its stop signal (what is left of --graceful-timeout)
+     */
+    int stop(ChildProcess child, int stopSignal, Duration grace) throws InterruptedException {
         child.signal(stopSignal);
-        if (!child.waitFor(gracefulTimeout)) {
-            messages.println("front: the child " + child + " did not exit within --graceful-timeout "
-                    + gracefulTimeout.toMillis() / 1000.0 + "s; sending SIGKILL to its process group");
+        if (!child.waitFor(grace)) {
+            messages.println("front: the child " + child + " did not exit within --graceful-timeout ("
+                    + grace.toMillis() / 1000.0 + "s left after draining); sending SIGKILL to its process group");
             child.signalGroup(Posix.SIGKILL);
         }
         int status = child.waitFor();

@@ -25,10 +25,11 @@ import static org.assertj.core.api.Assertions.assertThat;
 @Timeout(30)
 class ChildStopperTest {
 
+    private static final Duration GRACE = Duration.ofMillis(500);
     private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
 
     private final ByteArrayOutputStream messages = new ByteArrayOutputStream();
-    private final ChildStopper stopper = new ChildStopper(Duration.ofMillis(500), () -> 0,
+    private final ChildStopper stopper = new ChildStopper(() -> 0,
             new PrintStream(messages, true, StandardCharsets.UTF_8));
     private final List<ChildProcess> spawned = new ArrayList<>();
 
@@ -52,7 +53,7 @@ class ChildStopperTest {
         ChildProcess child = spawn("trap 'exit 0' INT; touch " + ready + "; while :; do sleep 0.05; done");
         assertThat(ProcFiles.await(Duration.ofSeconds(5), () -> Files.exists(ready))).isTrue();
         long start = System.nanoTime();
-        assertThat(stopper.stop(child, Posix.SIGINT)).isZero();
+        assertThat(stopper.stop(child, Posix.SIGINT, GRACE)).isZero();
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofMillis(500));
         assertThat(messages.toString(StandardCharsets.UTF_8)).isEmpty();
     }
@@ -63,7 +64,7 @@ class ChildStopperTest {
         ChildProcess child = spawn("trap '' TERM; touch " + ready + "; while :; do sleep 0.05; done");
         assertThat(ProcFiles.await(Duration.ofSeconds(5), () -> Files.exists(ready))).isTrue();
         long start = System.nanoTime();
-        assertThat(stopper.stop(child, Posix.SIGTERM)).isEqualTo(128 + Posix.SIGKILL);
+        assertThat(stopper.stop(child, Posix.SIGTERM, GRACE)).isEqualTo(128 + Posix.SIGKILL);
         assertThat(Duration.ofNanos(System.nanoTime() - start)).isGreaterThanOrEqualTo(Duration.ofMillis(500));
         assertThat(messages.toString(StandardCharsets.UTF_8)).contains("--graceful-timeout", "SIGKILL");
     }
@@ -77,7 +78,7 @@ class ChildStopperTest {
                 + "trap 'exit 0' TERM; while :; do sleep 0.05; done");
         assertThat(ProcFiles.await(Duration.ofSeconds(5), () -> lines(pids).size() == 2)).isTrue();
         Thread.sleep(100); // the TERM-ignoring leftover installs its trap
-        assertThat(stopper.stop(child, Posix.SIGTERM)).isZero();
+        assertThat(stopper.stop(child, Posix.SIGTERM, GRACE)).isZero();
         for (String pid : lines(pids)) {
             assertThat(ProcStat.of(Long.parseLong(pid)).map(ProcStat::isZombie).orElse(true))
                     .as("leftover " + pid + " is dead").isTrue();
