@@ -1,0 +1,136 @@
+package dev.front.core;
+
+import dev.front.config.Limits;
+import io.netty.bootstrap.Bootstrap;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInitializer;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.ChannelPromise;
+import io.netty.channel.EventLoop;
+import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.util.AttributeKey;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+
+/**
+ * Forwards requests that match no alias to the upstream. Owns what all exchanges share: where the upstream is,
+ * whether to wait for a supervised child, the policy for forwarded headers, and the one idle child connection a
+ * client connection may keep (only when the child speaks keep-alive).
+ */
+public final class ForwardingService {
+
+    /** A child connection kept for the next request of the same client connection. */
+    private static final AttributeKey<Channel> PARKED = AttributeKey.valueOf("front.parkedUpstream");
+
+    private final Transport transport;
+    private final SocketAddress upstreamAddress;
+    private final ForwardedHeaderPolicy policy;
+    private final Limits limits;
+    private final ChildGate gate;
+    private final boolean supervised;
+    private final int listenerPort;
+
+    /**
+     * @param supervised true when the front spawned the child: a refused connection then means "starting or
+     *                   restarting" and the request waits up to {@code --queue-timeout}; for a sidecar upstream it
+     *                   is a 502 at once
+     */
+    public ForwardingService(Transport transport, SocketAddress upstreamAddress, ForwardedHeaderPolicy policy,
+                             Limits limits, ChildGate gate, boolean supervised, int listenerPort) {
+        this.transport = transport;
+        this.upstreamAddress = upstreamAddress;
+        this.policy = policy;
+        this.limits = limits;
+        this.gate = gate;
+        this.supervised = supervised;
+        this.listenerPort = listenerPort;
+    }
+
+    Exchange start(ChannelHandlerContext ctx, HttpRequest request, String originForm, Runnable readMore,
+                   ChannelPromise done) {
+        return new ForwardExchange(ctx, request, originForm, this, readMore, done);
+    }
+
+    ForwardedHeaderPolicy policy() {
+        return policy;
+    }
+
+    Limits limits() {
+        return limits;
+    }
+
+    ChildGate gate() {
+        return gate;
+    }
+
+    boolean supervised() {
+        return supervised;
+    }
+
+    int listenerPort() {
+        return listenerPort;
+    }
+
+    /** The parked child connection of this client connection, if it is still usable; it is un-parked. */
+    Channel takeParked(Channel client) {
+        Channel parked = client.attr(PARKED).getAndSet(null);
+        if (parked != null && !parked.isActive()) {
+            parked.close();
+            return null;
+        }
+        return parked;
+    }
+
+    /** Keeps {@code upstream} for the next request of {@code client}; closed with the client connection. */
+    void park(Channel client, Channel upstream) {
+        upstream.pipeline().get(UpstreamHandler.class).detach();
+        if (!client.isActive()) {
+            upstream.close();
+            return;
+        }
+        Channel previous = client.attr(PARKED).getAndSet(upstream);
+        if (previous != null && previous != upstream) {
+            previous.close();
+        }
+        upstream.closeFuture().addListener(f -> client.attr(PARKED).compareAndSet(upstream, null));
+    }
+
+    /** Opens a new child connection on the client's own event loop (one thread for both sides). */
+    ChannelFuture connect(EventLoop loop) {
+        Bootstrap bootstrap = new Bootstrap()
+                .group(loop)
+                .channel(transport.channelFor(upstreamAddress))
+                .option(ChannelOption.AUTO_READ, false)
+                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
+                .handler(new ChannelInitializer<>() {
+                    @Override
+                    protected void initChannel(Channel ch) {
+                        HttpDecoderConfig decoder = new HttpDecoderConfig()
+                                .setMaxInitialLineLength(8192)
+                                .setMaxHeaderSize(65536)
+                                .setMaxChunkSize(65536)
+                                .setStrictLineParsing(true)
+                                .setUseRfc9112TransferEncoding(true);
+                        ch.pipeline()
+                                .addLast(HandlerNames.UPSTREAM_CODEC, new HttpClientCodec(decoder, false, false))
+                                .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
+                    }
+                });
+        if (upstreamAddress instanceof InetSocketAddress) {
+            bootstrap.option(ChannelOption.TCP_NODELAY, true);
+        }
+        return bootstrap.connect(upstreamAddress);
+    }
+
+    /** Hook for the client connection: closes its parked child connection. */
+    static void clientClosed(Channel client) {
+        Channel parked = client.attr(PARKED).getAndSet(null);
+        if (parked != null) {
+            parked.close();
+        }
+    }
+}

@@ -1,0 +1,27 @@
+package dev.front.core;
+
+/**
+ * Names of the client pipeline's handlers, in pipeline order (read top to bottom for inbound):
+ * <ol>
+ *   <li>{@link #IDLE}: closes connections idle between requests ({@code --keep-alive-timeout})</li>
+ *   <li>{@link #CODEC}: HTTP/1.1 parsing with the front's limits, and response encoding</li>
+ *   <li>{@link #FLOW}: hands the router one decoded message per read, so pipelined requests wait their turn</li>
+ *   <li>{@link #KEEP_ALIVE}: the front's own keep-alive decision; closes after a response that ends the connection</li>
+ *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
+ * </ol>
+ * Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}.
+ */
+public final class HandlerNames {
+
+    public static final String IDLE = "idle";
+    public static final String CODEC = "codec";
+    public static final String FLOW = "flow";
+    public static final String KEEP_ALIVE = "keepAlive";
+    public static final String ROUTER = "router";
+
+    public static final String UPSTREAM_CODEC = "upstreamCodec";
+    public static final String UPSTREAM = "upstream";
+
+    private HandlerNames() {
+    }
+}

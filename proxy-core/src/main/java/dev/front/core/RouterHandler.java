@@ -1,0 +1,185 @@
+package dev.front.core;
+
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.TooLongHttpHeaderException;
+import io.netty.handler.codec.http.TooLongHttpLineException;
+import io.netty.handler.timeout.IdleStateEvent;
+import io.netty.util.ReferenceCountUtil;
+
+/**
+ * The only place that decides where a request goes: a static alias, the forwarding service, or a 404 when the
+ * front forwards nowhere. It also refuses what failed to decode, and reads the next pipelined request only when the
+ * current exchange is complete.
+ */
+final class RouterHandler extends ChannelInboundHandlerAdapter {
+
+    private static final AliasService NOT_FOUND =
+            (ctx, request, target) -> ErrorResponses.send(ctx, HttpResponseStatus.NOT_FOUND, false);
+
+    private final Router router;
+    private final AliasService aliasService;
+    private final ForwardingService forwarding;
+    private Exchange exchange;
+    /** A read was asked for and no message has come since: FlowControlHandler ends a read at readComplete. */
+    private boolean readRequested;
+
+    /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
+    RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding) {
+        this.router = router;
+        this.aliasService = aliasService;
+        this.forwarding = forwarding;
+    }
+
+    @Override
+    public void channelActive(ChannelHandlerContext ctx) {
+        requestRead(ctx);
+        ctx.fireChannelActive();
+    }
+
+    /**
+     * Asks for the next message. With auto-read off, a read that the socket's current read cycle does not satisfy
+     * is dropped at its channelReadComplete, so it is asked for again there until a message comes.
+     */
+    private void requestRead(ChannelHandlerContext ctx) {
+        readRequested = true;
+        ctx.read();
+    }
+
+    @Override
+    public void channelReadComplete(ChannelHandlerContext ctx) {
+        if (readRequested) {
+            ctx.read();
+        }
+        ctx.fireChannelReadComplete();
+    }
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        readRequested = false;
+        if (msg instanceof HttpRequest request) {
+            ReferenceCountUtil.release(msg); // a decoded head holds no buffer; release is for a failed full message
+            begin(ctx, request);
+        } else if (msg instanceof HttpContent content) {
+            if (content.decoderResult().isFailure()) {
+                content.release();
+                reject(ctx, HttpResponseStatus.BAD_REQUEST);
+            } else if (exchange != null) {
+                exchange.content(content);
+            } else {
+                content.release();
+            }
+        } else {
+            ReferenceCountUtil.release(msg);
+        }
+    }
+
+    private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+        DecoderResult result = request.decoderResult();
+        if (result.isFailure()) {
+            reject(ctx, statusFor(result.cause()));
+            return;
+        }
+        if (!request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
+            reject(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
+            return;
+        }
+        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
+        if (hosts > 1 || (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
+            reject(ctx, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        ChannelPromise done = ctx.newPromise();
+        done.addListener((ChannelFutureListener) f -> {
+            exchange = null;
+            if (f.isSuccess()) {
+                requestRead(ctx);
+            } else {
+                ctx.close();
+            }
+        });
+        if (request.method().equals(HttpMethod.OPTIONS) && request.uri().equals("*") && forwarding != null) {
+            exchange = forwarding.start(ctx, request, "*", () -> requestRead(ctx), done);
+            exchange.begin();
+            return;
+        }
+        RequestTarget target;
+        try {
+            target = RequestTarget.parse(request.uri());
+        } catch (RequestTarget.BadTargetException e) {
+            exchange = null;
+            reject(ctx, HttpResponseStatus.BAD_REQUEST);
+            return;
+        }
+        AliasRequest alias = router.route(target);
+        if (alias != null) {
+            exchange = new StaticExchange(ctx, request, alias, aliasService, () -> requestRead(ctx), done);
+        } else if (forwarding != null) {
+            exchange = forwarding.start(ctx, request, target.originForm(), () -> requestRead(ctx), done);
+        } else {
+            exchange = new StaticExchange(ctx, request, null, NOT_FOUND, () -> requestRead(ctx), done);
+        }
+        exchange.begin();
+    }
+
+    private static HttpResponseStatus statusFor(Throwable cause) {
+        if (cause instanceof TooLongHttpLineException) {
+            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
+        }
+        if (cause instanceof TooLongHttpHeaderException) {
+            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+        }
+        return HttpResponseStatus.BAD_REQUEST;
+    }
+
+    /** The request cannot be framed or trusted: answer and close, so nothing after it is ever read. */
+    private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        ErrorResponses.send(ctx, status, true);
+    }
+
+    @Override
+    public void channelWritabilityChanged(ChannelHandlerContext ctx) {
+        if (exchange != null && ctx.channel().isWritable()) {
+            exchange.clientWritable();
+        }
+        ctx.fireChannelWritabilityChanged();
+    }
+
+    @Override
+    public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt instanceof IdleStateEvent && exchange == null) {
+            ctx.close(); // idle between requests for --keep-alive-timeout
+            return;
+        }
+        ctx.fireUserEventTriggered(evt);
+    }
+
+    @Override
+    public void channelInactive(ChannelHandlerContext ctx) {
+        if (exchange != null) {
+            exchange.abort();
+            exchange = null;
+        }
+        ForwardingService.clientClosed(ctx.channel());
+        ctx.fireChannelInactive();
+    }
+
+    @Override
+    public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
+        ctx.close(); // connection resets and the like: nothing to answer
+    }
+}

@@ -1,0 +1,113 @@
+package dev.front.launcher;
+
+import dev.front.config.Alias;
+import dev.front.config.FrontConfig;
+import dev.front.config.Upstream;
+import dev.front.core.ChildGate;
+import dev.front.core.ForwardedHeaderPolicy;
+import dev.front.core.ForwardingService;
+import dev.front.core.FrontServer;
+import dev.front.core.Transport;
+import dev.front.staticfiles.StaticFileService;
+import io.netty.channel.EventLoopGroup;
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.SocketAddress;
+import java.util.concurrent.TimeUnit;
+import java.util.stream.Collectors;
+import org.slf4j.Logger;
+import org.slf4j.LoggerFactory;
+
+/** One run of the front: bind the public listener, run the child (or wait, as a sidecar), shut down in order. */
+final class Front {
+
+    private static final Logger log = LoggerFactory.getLogger("front");
+
+    private final FrontConfig config;
+
+    Front(FrontConfig config) {
+        this.config = config;
+    }
+
+    int run() {
+        StopSignal stop = StopSignal.install();
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(0, "front-io");
+        try {
+            return run(stop, transport, group);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+            return 1;
+        } finally {
+            group.shutdownGracefully(0, 1, TimeUnit.SECONDS).awaitUninterruptibly(2, TimeUnit.SECONDS);
+        }
+    }
+
+    private int run(StopSignal stop, Transport transport, EventLoopGroup group) throws InterruptedException {
+        ForwardedHeaderPolicy policy = new ForwardedHeaderPolicy(config.forwarded());
+        ChildGate gate = config.spawnsChild() ? new ChildGate(false) : ChildGate.alwaysOpen();
+        int childPort = 0;
+        SocketAddress upstreamAddress = null;
+        if (config.spawnsChild()) {
+            try {
+                childPort = config.applicationPort().isPresent() ? config.applicationPort().getAsInt() : freePort();
+            } catch (IOException e) {
+                System.err.println("front: cannot find a free loopback port for the child: " + e.getMessage());
+                return 1;
+            }
+            upstreamAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), childPort);
+        } else if (config.upstream().isPresent()) {
+            upstreamAddress = transport.addressOf(config.upstream().get());
+        }
+        ForwardingService forwarding = upstreamAddress == null ? null : new ForwardingService(transport,
+                upstreamAddress, policy, config.limits(), gate, config.spawnsChild(), config.port());
+        FrontServer server = new FrontServer(config, transport, group, new StaticFileService(config.directoryIndex()),
+                forwarding);
+        try {
+            server.start();
+        } catch (Exception e) {
+            System.err.println("front: --port " + config.port() + ": cannot listen on " + config.host() + ":"
+                    + config.port() + " (" + e.getMessage() + ")");
+            return 1;
+        }
+        stop.onRequest(server::stopAccepting);
+        logStartup(server, upstreamAddress);
+        if (policy.trustsEveryPeer() && !config.forwarded().trustProxyHeaders().isEmpty()) {
+            log.warn("--trust-proxy-header is given without --trust-proxy: forwarding headers are trusted from every peer");
+        }
+        int status;
+        try {
+            if (config.spawnsChild()) {
+                ChildCommand command = ChildCommand.of(config.childCommand(), childPort, System.getenv());
+                Supervisor supervisor = new Supervisor(command, (InetSocketAddress) upstreamAddress,
+                        config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate);
+                status = supervisor.run(stop);
+            } else {
+                stop.await();
+                status = 0;
+            }
+        } finally {
+            server.close();
+        }
+        log.info("exiting with status {}", status);
+        return status;
+    }
+
+    private void logStartup(FrontServer server, SocketAddress upstream) {
+        String aliases = config.aliases().stream()
+                .map(a -> a.urlPath() + " -> " + a.path())
+                .collect(Collectors.joining(", "));
+        log.info("listening on http://{}:{} ({}); aliases: {}; forwarding to: {}; child: {}",
+                config.host(), server.port(), server.transportName(), aliases.isEmpty() ? "none" : aliases,
+                upstream == null ? "nowhere (404)" : upstream,
+                config.spawnsChild() ? String.join(" ", config.childCommand()) : "none");
+    }
+
+    private static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+}

@@ -1,0 +1,176 @@
+package dev.front.launcher;
+
+import java.io.IOException;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import java.nio.charset.StandardCharsets;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.time.Duration;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+
+/**
+ * The real front.jar started as a process for an end-to-end test, on a free loopback port, with its stdout and
+ * stderr kept in files. Always closed by the test (try-with-resources): a front still running is killed.
+ */
+final class FrontProcess implements AutoCloseable {
+
+    static final Path JAR = Path.of(System.getProperty("front.jar", "target/front.jar"));
+    static final Path EXAMPLES = Path.of(System.getProperty("front.examples", "../examples"));
+    /** The JDK 25 running the tests (Maven's toolchain), also used to run the front. */
+    static final String JAVA = ProcessHandle.current().info().command().orElse("java");
+
+    private final Process process;
+    private final int port;
+    private final Path stdout;
+    private final Path stderr;
+
+    private FrontProcess(Process process, int port, Path stdout, Path stderr) {
+        this.process = process;
+        this.port = port;
+        this.stdout = stdout;
+        this.stderr = stderr;
+    }
+
+    /** Starts the front with {@code --host 127.0.0.1 --port <free>} followed by {@code args}; does not wait. */
+    static FrontProcess start(List<String> args) throws IOException {
+        return start(args, Map.of());
+    }
+
+    static FrontProcess start(List<String> args, Map<String, String> environment) throws IOException {
+        int port = freePort();
+        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+                "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(),
+                "--host", "127.0.0.1", "--port", Integer.toString(port)));
+        command.addAll(args);
+        return launch(command, port, environment);
+    }
+
+    /** Starts the front with exactly {@code args} (no host or port added), e.g. to test option errors. */
+    static FrontProcess startRaw(List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        command.addAll(args);
+        return launch(command, -1, Map.of());
+    }
+
+    private static FrontProcess launch(List<String> command, int port, Map<String, String> environment)
+            throws IOException {
+        Path stdout = Files.createTempFile("front-out", ".log");
+        Path stderr = Files.createTempFile("front-err", ".log");
+        ProcessBuilder builder = new ProcessBuilder(command)
+                .redirectOutput(stdout.toFile())
+                .redirectError(stderr.toFile())
+                .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
+        builder.environment().putAll(environment);
+        return new FrontProcess(builder.start(), port, stdout, stderr);
+    }
+
+    static int freePort() throws IOException {
+        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            return socket.getLocalPort();
+        }
+    }
+
+    int port() {
+        return port;
+    }
+
+    long pid() {
+        return process.pid();
+    }
+
+    /** Waits until the public port accepts connections. */
+    FrontProcess awaitListening(Duration timeout) throws InterruptedException {
+        if (!awaitPort(port, timeout)) {
+            throw new AssertionError("front did not listen on " + port + " within " + timeout + "; alive="
+                    + process.isAlive() + "\nstderr:\n" + stderr());
+        }
+        return this;
+    }
+
+    /** Waits until a GET of {@code path} answers {@code status} (e.g. 200 once the child is ready). */
+    FrontProcess awaitStatus(String path, int status, Duration timeout) throws Exception {
+        awaitListening(timeout);
+        long deadline = System.nanoTime() + timeout.toNanos();
+        int last = -1;
+        while (System.nanoTime() < deadline) {
+            try (RawHttp http = RawHttp.connect(port)) {
+                last = http.get(path).status();
+                if (last == status) {
+                    return this;
+                }
+            } catch (IOException e) {
+                last = -1;
+            }
+            Thread.sleep(100);
+        }
+        throw new AssertionError("GET " + path + " never answered " + status + " (last: " + last + ")\nstderr:\n"
+                + stderr());
+    }
+
+    static boolean awaitPort(int port, Duration timeout) throws InterruptedException {
+        long deadline = System.nanoTime() + timeout.toNanos();
+        while (System.nanoTime() < deadline) {
+            try (Socket socket = new Socket()) {
+                socket.connect(new InetSocketAddress(InetAddress.getLoopbackAddress(), port), 200);
+                return true;
+            } catch (IOException e) {
+                Thread.sleep(50);
+            }
+        }
+        return false;
+    }
+
+    /** Sends a signal by name (TERM, INT, HUP ...) to the front. */
+    void signal(String name) throws IOException, InterruptedException {
+        new ProcessBuilder("kill", "-" + name, Long.toString(process.pid())).inheritIO().start().waitFor();
+    }
+
+    /** Waits for the front to exit and returns its status; fails the test after {@code timeout}. */
+    int awaitExit(Duration timeout) throws InterruptedException {
+        if (!process.waitFor(timeout.toMillis(), TimeUnit.MILLISECONDS)) {
+            throw new AssertionError("front still running after " + timeout + "\nstderr:\n" + stderr());
+        }
+        return process.exitValue();
+    }
+
+    boolean isAlive() {
+        return process.isAlive();
+    }
+
+    String stdout() {
+        return read(stdout);
+    }
+
+    String stderr() {
+        return read(stderr);
+    }
+
+    private static String read(Path file) {
+        try {
+            return Files.readString(file, StandardCharsets.UTF_8);
+        } catch (IOException e) {
+            return "(unreadable: " + e + ")";
+        }
+    }
+
+    @Override
+    public void close() throws IOException {
+        if (process.isAlive()) {
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
+            try {
+                process.waitFor(10, TimeUnit.SECONDS);
+            } catch (InterruptedException e) {
+                Thread.currentThread().interrupt();
+            }
+        }
+        Files.deleteIfExists(stdout);
+        Files.deleteIfExists(stderr);
+    }
+}

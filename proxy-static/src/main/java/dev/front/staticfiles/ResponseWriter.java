@@ -1,0 +1,62 @@
+package dev.front.staticfiles;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPipeline;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedWriteHandler;
+
+import java.io.IOException;
+
+/**
+ * Writes a plan on the channel's event loop. File slices go out as {@link DefaultFileRegion}s, which the epoll
+ * transport sends with sendfile(2): the bytes never enter the JVM. Only when the pipeline encrypts (an
+ * {@link SslHandler}, which needs the bytes) are they read in chunks instead, through a {@link ChunkedWriteHandler}
+ * added in front of the caller for that purpose.
+ */
+final class ResponseWriter {
+
+    static final String CHUNKED_WRITER_NAME = "static-chunked-writer";
+    private static final int CHUNK_SIZE = 64 * 1024;
+
+    private ResponseWriter() {
+    }
+
+    /** Writes the whole response and returns the future of its last write; a response cut short closes the channel. */
+    static ChannelFuture write(ChannelHandlerContext ctx, ResponsePlan plan) {
+        boolean zeroCopy = zeroCopyPossible(ctx.pipeline());
+        if (!zeroCopy && !plan.body().isEmpty() && ctx.pipeline().get(ChunkedWriteHandler.class) == null) {
+            ctx.pipeline().addBefore(ctx.name(), CHUNKED_WRITER_NAME, new ChunkedWriteHandler());
+        }
+        ctx.write(plan.head());
+        var parts = plan.body();
+        for (int i = 0; i < parts.size(); i++) {
+            switch (parts.get(i)) {
+                case ResponsePlan.Bytes bytes -> ctx.write(new DefaultHttpContent(Unpooled.wrappedBuffer(bytes.bytes())));
+                case ResponsePlan.FileSlice slice when zeroCopy ->
+                        ctx.write(new OpenFileRegion(slice.file(), slice.position(), slice.count()));
+                case ResponsePlan.FileSlice slice -> {
+                    try {
+                        ctx.write(new OpenChunkedFile(slice.file(), slice.position(), slice.count(), CHUNK_SIZE));
+                    } catch (IOException e) {
+                        // The head is out with a Content-Length this body can no longer meet: only closing keeps
+                        // the client from waiting for bytes that will never come.
+                        new ResponsePlan(plan.head(), parts.subList(i, parts.size())).discard();
+                        return ctx.close();
+                    }
+                }
+            }
+        }
+        return ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT)
+                .addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
+    }
+
+    static boolean zeroCopyPossible(ChannelPipeline pipeline) {
+        return pipeline.get(SslHandler.class) == null;
+    }
+}

@@ -1,0 +1,152 @@
+package dev.front.staticfiles;
+
+import dev.front.core.AliasRequest;
+import dev.front.core.AliasService;
+import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponseStatus;
+
+import java.util.concurrent.ArrayBlockingQueue;
+import java.util.concurrent.Executor;
+import java.util.concurrent.ExecutorService;
+import java.util.concurrent.RejectedExecutionException;
+import java.util.concurrent.ThreadPoolExecutor;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * Serves files under {@code --url-alias} (shared/spec/static-files.md). Called by the router on the client channel's
+ * event loop; the file-system work (resolving, stat, open) runs on a small executor of its own, because it can block
+ * on slow disks, and the response is written back on the event loop with sendfile.
+ */
+public final class StaticFileService implements AliasService, AutoCloseable {
+
+    private static final System.Logger LOG = System.getLogger(StaticFileService.class.getName());
+
+    /** Requests waiting for a file-system thread beyond this are answered 503 at once rather than queued forever. */
+    private static final int QUEUE_LIMIT = 4096;
+
+    private final FileCache cache = new FileCache(4096, 512);
+    private final ResponsePlanner planner;
+    private final Executor fileSystem;
+    private final ExecutorService owned;
+
+    /** @param directoryIndex the {@code --directory-index} file name served for a directory URL ending in {@code /} */
+    public StaticFileService(String directoryIndex) {
+        this(directoryIndex, newFileSystemExecutor(), true);
+    }
+
+    /** For tests: runs the file-system work on the given executor, which the service does not own. */
+    StaticFileService(String directoryIndex, Executor fileSystem) {
+        this(directoryIndex, fileSystem, false);
+    }
+
+    private StaticFileService(String directoryIndex, Executor fileSystem, boolean owned) {
+        this.planner = new ResponsePlanner(new PathResolver(directoryIndex), cache);
+        this.fileSystem = fileSystem;
+        this.owned = owned ? (ExecutorService) fileSystem : null;
+    }
+
+    @Override
+    public ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target) {
+        RequestFacts facts = RequestFacts.of(request);
+        ChannelPromise done = ctx.newPromise();
+        HttpMethod method = request.method();
+        if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
+            later(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts), done);
+            return done;
+        }
+        ResponsePlan cached = planner.planFromCache(facts, target);
+        if (cached != null) {
+            later(ctx, facts, cached, done); // a file seen within the last second: no file-system work at all
+            return done;
+        }
+        try {
+            fileSystem.execute(() -> {
+                ResponsePlan plan;
+                try {
+                    plan = planner.plan(facts, target);
+                } catch (RuntimeException e) {
+                    // a defect, not a bad path: those are all mapped to 4xx by the resolver and the planner
+                    LOG.log(System.Logger.Level.ERROR, "static file service failed for " + target, e);
+                    plan = StatusResponses.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, facts);
+                }
+                later(ctx, facts, plan, done);
+            });
+        } catch (RejectedExecutionException e) {
+            later(ctx, facts, StatusResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts), done);
+        }
+        return done;
+    }
+
+    /**
+     * Writes as a task of the channel's event loop, also when already on it: the response is then never completed
+     * inside the caller's own channelRead, where the pipeline's flow control (FlowControlHandler in Netty 4.2.18)
+     * loses the read that asks for the next request and the connection stalls.
+     */
+    private static void later(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan, ChannelPromise done) {
+        try {
+            ctx.executor().execute(() -> relay(write(ctx, facts, plan), done));
+        } catch (RejectedExecutionException e) {
+            plan.discard(); // the event loop is shutting down; the channel goes with it
+            done.tryFailure(e);
+        }
+    }
+
+    private static ChannelFuture write(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan) {
+        if (facts.http10KeepAlive()) {
+            // An HTTP/1.0 client keeps the connection only when the response says so explicitly.
+            plan.head().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        }
+        return ResponseWriter.write(ctx, plan);
+    }
+
+    private static void relay(ChannelFuture written, ChannelPromise done) {
+        written.addListener(f -> {
+            if (f.isSuccess()) {
+                done.trySuccess();
+            } else {
+                done.tryFailure(f.cause());
+            }
+        });
+    }
+
+    @Override
+    public void close() {
+        cache.close();
+        if (owned == null) {
+            return;
+        }
+        owned.shutdown();
+        try {
+            if (!owned.awaitTermination(5, TimeUnit.SECONDS)) {
+                owned.shutdownNow();
+            }
+        } catch (InterruptedException e) {
+            owned.shutdownNow();
+            Thread.currentThread().interrupt();
+        }
+    }
+
+    /**
+     * A few daemon threads: enough to keep several slow opens in flight, few enough to stay out of the event loops'
+     * way on a small container. Idle threads exit.
+     */
+    private static ExecutorService newFileSystemExecutor() {
+        int threads = Math.max(4, Runtime.getRuntime().availableProcessors());
+        AtomicInteger count = new AtomicInteger();
+        ThreadPoolExecutor executor = new ThreadPoolExecutor(threads, threads, 30, TimeUnit.SECONDS,
+                new ArrayBlockingQueue<>(QUEUE_LIMIT), task -> {
+                    Thread thread = new Thread(task, "front-static-" + count.incrementAndGet());
+                    thread.setDaemon(true);
+                    return thread;
+                });
+        executor.allowCoreThreadTimeOut(true);
+        return executor;
+    }
+}
