@@ -82,7 +82,8 @@ final class Front {
             if (config.spawnsChild()) {
                 ChildCommand command = ChildCommand.of(config.childCommand(), childPort, System.getenv());
                 Supervisor supervisor = new Supervisor(command, (InetSocketAddress) upstreamAddress,
-                        config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate);
+                        config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate,
+                        server::awaitClientsClosed, Posix.SIGTERM, new RestartPolicy());
                 status = supervisor.run(stop);
             } else {
                 stop.await();
