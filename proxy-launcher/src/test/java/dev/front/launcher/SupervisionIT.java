@@ -20,6 +20,9 @@ import java.util.ArrayList;
 import java.util.List;
 import java.util.Optional;
 import java.util.UUID;
+import java.util.concurrent.CopyOnWriteArrayList;
+import java.util.concurrent.Executors;
+import java.util.concurrent.Future;
 import java.util.concurrent.TimeUnit;
 
 import static org.assertj.core.api.Assertions.assertThat;
@@ -197,8 +200,8 @@ class SupervisionIT {
         RunningFront front = start(List.of("--graceful-timeout", "10"), child("on-term=exit:0"));
         front.awaitServing();
         int requests = 20;
-        List<java.util.concurrent.Future<String>> answers = new ArrayList<>();
-        try (var pool = java.util.concurrent.Executors.newFixedThreadPool(requests)) {
+        List<Future<String>> answers = new ArrayList<>();
+        try (var pool = Executors.newFixedThreadPool(requests)) {
             for (int i = 0; i < requests; i++) {
                 answers.add(pool.submit(() -> front.getQuietly("/slow?ms=1500")));
             }
@@ -238,18 +241,18 @@ class SupervisionIT {
         }
     }
 
-    /** front.jar as PID 1 of a new PID namespace; pids are the host's. */
+    /** front.jar as PID 1 of a new PID namespace (or as a plain process); pids are the host's. */
     private static final class RunningFront implements AutoCloseable {
 
-        private final Process unshare; // or the front itself, when it does not run as PID 1
+        private final Process process; // unshare, or the front itself when it does not run as PID 1
         private final boolean asPid1;
         private final int port;
         private final Path stderr;
         private final String tag;
-        private final List<String> signalled = new java.util.concurrent.CopyOnWriteArrayList<>();
+        private final List<String> signalled = new CopyOnWriteArrayList<>();
 
-        private RunningFront(Process unshare, boolean asPid1, int port, Path stderr, String tag) {
-            this.unshare = unshare;
+        private RunningFront(Process process, boolean asPid1, int port, Path stderr, String tag) {
+            this.process = process;
             this.asPid1 = asPid1;
             this.port = port;
             this.stderr = stderr;
@@ -270,14 +273,14 @@ class SupervisionIT {
             command.add("--");
             command.addAll(childCommand);
             Path stderr = Files.createTempFile(dir, "front", ".err");
-            Process process = new ProcessBuilder(command).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                    .redirectError(stderr.toFile()).start();
+            Process process = new ProcessBuilder(command).redirectInput(Path.of("/dev/null").toFile())
+                    .redirectOutput(ProcessBuilder.Redirect.DISCARD).redirectError(stderr.toFile()).start();
             return new RunningFront(process, asPid1, port, stderr, tag);
         }
 
         /** The front's host pid (unshare's forked child, which is PID 1 inside). */
         long pid() throws InterruptedException {
-            return asPid1 ? awaitOnlyChild(unshare.toHandle(), "the front") : unshare.pid();
+            return asPid1 ? awaitOnlyChild(process.toHandle(), "the front") : process.pid();
         }
 
         /** The child's host pid. */
@@ -314,8 +317,8 @@ class SupervisionIT {
                 if (body.contains("tag=" + tag)) {
                     return body;
                 }
-                if (!unshare.isAlive()) {
-                    throw new AssertionError("the front exited with " + unshare.exitValue() + ": " + stderr());
+                if (!process.isAlive()) {
+                    throw new AssertionError("the front exited with " + process.exitValue() + ": " + stderr());
                 }
                 Thread.sleep(50);
             }
@@ -341,10 +344,10 @@ class SupervisionIT {
 
         /** The front's exit status; a front that does not exit in time fails the test with its thread dump. */
         int awaitExit() throws InterruptedException {
-            if (!unshare.waitFor(40, TimeUnit.SECONDS)) {
+            if (!process.waitFor(40, TimeUnit.SECONDS)) {
                 throw new AssertionError("the front did not exit in time; stderr: " + stderr() + "\n" + threadDump());
             }
-            return unshare.exitValue();
+            return process.exitValue();
         }
 
         private String threadDump() {
@@ -394,10 +397,10 @@ class SupervisionIT {
         @Override
         public void close() {
             // --kill-child: killing unshare SIGKILLs the namespace's PID 1, and with it everything inside
-            unshare.descendants().forEach(ProcessHandle::destroyForcibly);
-            unshare.destroyForcibly();
+            process.descendants().forEach(ProcessHandle::destroyForcibly);
+            process.destroyForcibly();
             try {
-                unshare.waitFor(10, TimeUnit.SECONDS);
+                process.waitFor(10, TimeUnit.SECONDS);
             } catch (InterruptedException e) {
                 Thread.currentThread().interrupt();
             }
