@@ -40,7 +40,7 @@ def application(environ, start_response):
         start_response("200 OK", [("Content-Type", "application/octet-stream"), ("Content-Length", str(n))])
         return body()
     if path == "/environ":
-        keys = sorted(k for k in environ if k.isupper())
+        keys = sorted(k for k in environ if k.isupper() or k == "wsgi.url_scheme")
         body = json.dumps({k: environ[k] for k in keys}, indent=1).encode()
         start_response("200 OK", [("Content-Type", "application/json"), ("Content-Length", str(len(body)))])
         return [body]

@@ -4,7 +4,9 @@ import java.io.PrintWriter;
 import java.io.StringWriter;
 import java.math.BigDecimal;
 import java.time.Duration;
+import java.nio.file.Path;
 import java.util.ArrayList;
+import java.util.HashMap;
 import java.util.List;
 import java.util.Locale;
 import java.util.Map;
@@ -34,14 +36,31 @@ public final class CommandLineParser {
     }
 
     public static Outcome parse(List<String> args, Map<String, String> env) throws UsageException {
-        List<String> expanded = ArgumentFiles.expand(args, env);
+        return parse(args, env, Path.of("").toAbsolutePath());
+    }
+
+    /**
+     * @param workingDirectory where the front was started: the default {@code --app-root}, whose
+     *                         {@code .whiskey/server_args} is read first (so options given here win) and whose
+     *                         {@code .whiskey/user_vars/} join the environment used to expand {@code $VAR}s
+     */
+    public static Outcome parse(List<String> args, Map<String, String> env, Path workingDirectory)
+            throws UsageException {
+        Whiskey whiskey = Whiskey.find(workingDirectory.resolve(appRootArgument(args)));
+        Map<String, String> environment = new HashMap<>(env);
+        environment.putAll(whiskey.userVars());
+        List<String> all = new ArrayList<>();
+        whiskey.serverArgs().ifPresent(file -> all.add("@" + file));
+        all.addAll(args);
+        List<String> expanded = ArgumentFiles.expand(all, environment);
         int separator = expanded.indexOf("--");
         List<String> own = separator < 0 ? expanded : expanded.subList(0, separator);
         List<String> child = separator < 0 ? List.of() : expanded.subList(separator + 1, expanded.size());
 
         FrontOptions options = new FrontOptions();
         CommandLine commandLine = new CommandLine(options)
-                .setExpandAtFiles(false);
+                .setExpandAtFiles(false)
+                .setOverwrittenOptionsAllowed(true); // server_args first, then the command line: the last one wins
         try {
             commandLine.parseArgs(own.toArray(String[]::new));
         } catch (UnmatchedArgumentException e) {
@@ -65,11 +84,25 @@ public final class CommandLineParser {
             commandLine.printVersionHelp(new PrintWriter(text));
             return new Outcome.Print(text.toString());
         }
-        return new Outcome.Run(toConfig(options, child, env));
+        return new Outcome.Run(toConfig(options, child, environment, whiskey));
     }
 
-    private static FrontConfig toConfig(FrontOptions o, List<String> child, Map<String, String> env)
-            throws UsageException {
+    /** The value of {@code --app-root} among the front's own arguments, or "" (the working directory). */
+    private static String appRootArgument(List<String> args) {
+        String value = "";
+        for (int i = 0; i < args.size() && !args.get(i).equals("--"); i++) {
+            if (args.get(i).equals("--app-root") && i + 1 < args.size()) {
+                value = args.get(i + 1);
+            } else if (args.get(i).startsWith("--app-root=")) {
+                value = args.get(i).substring("--app-root=".length());
+            }
+        }
+        return value;
+    }
+
+    private static FrontConfig toConfig(FrontOptions o, List<String> child, Map<String, String> env,
+                                        Whiskey whiskey) throws UsageException {
+        Path appRoot = whiskey.appRoot();
         List<String> problems = new ArrayList<>();
         String portText = o.port != null ? o.port : env.get("PORT");
         int port = check(problems, 8080, () -> portText == null ? 8080
@@ -83,11 +116,11 @@ public final class CommandLineParser {
         for (int i = 0; i + 1 < o.urlAliases.size(); i += 2) {
             String urlPath = o.urlAliases.get(i);
             String path = o.urlAliases.get(i + 1);
-            Alias alias = check(problems, null, () -> Alias.of(urlPath, path));
+            Alias alias = check(problems, null,
+                    () -> Alias.of(urlPath, path.isEmpty() ? path : appRoot.resolve(path).toString()));
             if (alias != null) {
-                if (aliases.stream().anyMatch(a -> a.urlPath().equals(alias.urlPath()))) {
-                    problems.add("--url-alias: " + alias.urlPath() + " (expected: each URL path once)");
-                }
+                // A later alias for the same URL path replaces the earlier one (the command line over server_args).
+                aliases.removeIf(a -> a.urlPath().equals(alias.urlPath()));
                 aliases.add(alias);
             }
         }
@@ -115,18 +148,89 @@ public final class CommandLineParser {
                 seconds("--graceful-timeout", o.gracefulTimeout, d.gracefulTimeout())));
 
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
-        if (child.isEmpty() && applicationPort.isPresent()) {
+        Optional<ApplicationConfig> application = application(o, child, env, problems);
+        if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
             problems.add("--application-port: " + applicationPort.getAsInt()
                     + " (expected: a child command after -- to run on it)");
         }
-        if (!child.isEmpty() && upstream.isPresent()) {
-            problems.add("--upstream: " + o.upstream + " (expected: either --upstream or a child command after --, not both)");
+        if ((!child.isEmpty() || application.isPresent()) && upstream.isPresent()) {
+            problems.add("--upstream: " + o.upstream
+                    + " (expected: either --upstream or an application to run, not both)");
         }
         if (!problems.isEmpty()) {
             throw new UsageException(problems);
         }
+        boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
-                applicationPort, limits, o.accessLog, o.accessLogFormat, logLevel);
+                applicationPort, limits, accessLog, o.accessLogFormat, logLevel, application, appRoot,
+                whiskey.userVars());
+    }
+
+    /**
+     * The application named mod_wsgi-express style (an entry point) or with {@code --application}; with one, any
+     * arguments after {@code --} are extra arguments for its server rather than a command of their own.
+     */
+    private static Optional<ApplicationConfig> application(FrontOptions o, List<String> child,
+                                                           Map<String, String> env, List<String> problems) {
+        String entryPoint = o.entryPoint != null ? o.entryPoint : o.entryPointOption;
+        if (o.entryPoint != null && o.entryPointOption != null && !o.entryPoint.equals(o.entryPointOption)) {
+            problems.add(o.entryPoint + ": unexpected argument (expected: one entry point; --entry-point "
+                    + o.entryPointOption + " is given too)");
+        }
+        if (o.application != null && entryPoint != null) {
+            problems.add("--application: " + o.application + " (expected: either --application or an entry point "
+                    + entryPoint + ", not both)");
+            return Optional.empty();
+        }
+        Optional<ServerKind> server = o.server == null ? Optional.empty()
+                : Optional.ofNullable(check(problems, null, () -> ServerKind.parse(o.server)));
+        if (entryPoint == null && o.application == null) {
+            if (o.server != null) {
+                problems.add("--server: " + o.server + " (expected: --application MODULE:CALLABLE or an entry point)");
+            }
+            return Optional.empty();
+        }
+        if (!child.isEmpty() && server.isEmpty()) {
+            problems.add((entryPoint != null ? entryPoint : "--application " + o.application)
+                    + ": unexpected argument (expected: either an application or a child command after --;"
+                    + " with --server, arguments after -- go to that server)");
+            return Optional.empty();
+        }
+        OptionalInt processes = count(problems, "--processes", o.processes, env.get("MOD_WSGI_PROCESSES"));
+        OptionalInt threads = count(problems, "--threads", o.threads, env.get("MOD_WSGI_THREADS"));
+        return Optional.ofNullable(check(problems, null, () -> {
+            if (o.application != null) {
+                int colon = o.application.lastIndexOf(':');
+                String module = colon < 0 ? o.application : o.application.substring(0, colon);
+                String callable = colon < 0 ? o.callableObject : o.application.substring(colon + 1);
+                return new ApplicationConfig(module, ApplicationConfig.Type.MODULE, callable, server, processes,
+                        threads);
+            }
+            ApplicationConfig.Type type = switch (o.applicationType.toLowerCase(Locale.ROOT)) {
+                case "script" -> ApplicationConfig.Type.SCRIPT;
+                case "module" -> ApplicationConfig.Type.MODULE;
+                default -> throw new IllegalArgumentException("--application-type: " + o.applicationType
+                        + " (expected: script or module)");
+            };
+            return new ApplicationConfig(entryPoint, type, o.callableObject, server, processes, threads);
+        }));
+    }
+
+    /** A positive count from its option, else from the mod_wsgi-express environment variable, else unset. */
+    private static OptionalInt count(List<String> problems, String option, String value, String fromEnvironment) {
+        String text = value != null ? value : fromEnvironment;
+        if (text == null || text.isBlank()) {
+            return OptionalInt.empty();
+        }
+        String name = value != null ? option : option.equals("--processes") ? "MOD_WSGI_PROCESSES" : "MOD_WSGI_THREADS";
+        Integer n = check(problems, null, () -> {
+            int parsed = nonNegativeInt(name, text.trim());
+            if (parsed == 0) {
+                throw new IllegalArgumentException(name + ": 0 (expected: 1 or more)");
+            }
+            return parsed;
+        });
+        return n == null ? OptionalInt.empty() : OptionalInt.of(n);
     }
 
     /** Runs one validation, collecting its message instead of stopping at the first problem. */
@@ -173,12 +277,17 @@ public final class CommandLineParser {
         }
     }
 
+    /** The front's levels, plus mod_wsgi-express's (Apache's) names mapped onto the nearest one. */
     private static LogLevel logLevel(String value) {
-        try {
-            return LogLevel.valueOf(value.toUpperCase(Locale.ROOT));
-        } catch (IllegalArgumentException e) {
-            throw new IllegalArgumentException("--log-level: " + value + " (expected: error, warn, info or debug)");
-        }
+        return switch (value.toLowerCase(Locale.ROOT)) {
+            case "error", "emerg", "alert", "crit" -> LogLevel.ERROR;
+            case "warn", "warning" -> LogLevel.WARN;
+            case "info", "notice" -> LogLevel.INFO;
+            case "debug", "trace1", "trace2", "trace3", "trace4", "trace5", "trace6", "trace7", "trace8" ->
+                    LogLevel.DEBUG;
+            default -> throw new IllegalArgumentException("--log-level: " + value
+                    + " (expected: error, warn, info or debug)");
+        };
     }
 
     private static String firstLine(String message) {

@@ -20,24 +20,36 @@ import java.util.OptionalInt;
  * @param accessLog       whether to log one line per request on stdout
  * @param accessLogFormat {@code common}, {@code combined}, {@code json} or a custom pattern
  * @param logLevel        level of the front's own log on stderr
+ * @param application     the WSGI application to run under a server preset, if named (instead of a child command)
+ * @param appRoot         the application's directory: the child's working directory, where {@code .whiskey/} is
+ * @param userVars        variables for the child's environment from {@code .whiskey/user_vars/} (name = file name)
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
                           OptionalInt applicationPort, Limits limits, boolean accessLog, String accessLogFormat,
-                          LogLevel logLevel) {
+                          LogLevel logLevel, Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
+                          java.util.Map<String, String> userVars) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);
         childCommand = List.copyOf(childCommand);
-        if (!childCommand.isEmpty() && upstream.isPresent()) {
+        userVars = java.util.Map.copyOf(userVars);
+        if (spawns(childCommand, application) && upstream.isPresent()) {
             throw new IllegalArgumentException("--upstream: " + upstream.get()
-                    + " (expected: either --upstream or a child command after --, not both)");
+                    + " (expected: either --upstream or an application to run, not both)");
         }
     }
 
-    /** True when the front spawns and supervises a child process. */
+    private static boolean spawns(List<String> childCommand, Optional<ApplicationConfig> application) {
+        return !childCommand.isEmpty() || application.isPresent();
+    }
+
+    /**
+     * True when the front spawns and supervises a child process: a command after {@code --}, or an application
+     * run under a server preset (then anything after {@code --} is extra arguments for that server).
+     */
     public boolean spawnsChild() {
-        return !childCommand.isEmpty();
+        return spawns(childCommand, application);
     }
 
     /** True when requests that match no alias have somewhere to go. */

@@ -4,6 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 import picocli.CommandLine.Command;
 import picocli.CommandLine.Option;
+import picocli.CommandLine.Parameters;
 
 /**
  * The raw option values as picocli binds them. Names follow mod_wsgi-express's {@code start-server} wherever it
@@ -52,6 +53,43 @@ final class FrontOptions {
 
     @Option(names = "--application-port", paramLabel = "N", description = "Fixed loopback port for the child.")
     String applicationPort;
+
+    @Parameters(arity = "0..1", paramLabel = "ENTRY-POINT",
+            description = "A WSGI script file, or a module with --application-type module (mod_wsgi-express style).")
+    String entryPoint;
+
+    @Option(names = "--entry-point", paramLabel = "ENTRY-POINT", description = "The same as the positional ENTRY-POINT.")
+    String entryPointOption;
+
+    @Option(names = "--application-type", paramLabel = "TYPE", description = "script (default) or module.")
+    String applicationType = "script";
+
+    @Option(names = "--callable-object", paramLabel = "NAME", description = "The WSGI callable (default: application).")
+    String callableObject = "application";
+
+    @Option(names = "--server", paramLabel = "NAME",
+            description = "Run the application under gunicorn, waitress, uwsgi, mod_wsgi or uvicorn (default: gunicorn if importable, else waitress).")
+    String server;
+
+    @Option(names = "--application", paramLabel = "MODULE:CALLABLE", description = "The WSGI application for --server.")
+    String application;
+
+    @Option(names = "--processes", paramLabel = "N", description = "Worker processes of the application's server ($MOD_WSGI_PROCESSES).")
+    String processes;
+
+    @Option(names = "--threads", paramLabel = "N", description = "Threads per process of the application's server ($MOD_WSGI_THREADS).")
+    String threads;
+
+    @Option(names = "--app-root", paramLabel = "DIR",
+            description = "The application's directory, with its .whiskey/ (default: the current directory).")
+    String appRoot;
+
+    // mod_wsgi-express options that have no meaning for the front: accepted so that server_args keep working.
+    @Option(names = {"--server-root", "--max-clients", "--user", "--group"}, paramLabel = "VALUE", hidden = true)
+    List<String> ignoredWithValue = new ArrayList<>();
+
+    @Option(names = {"--startup-log", "--reload-on-changes"}, hidden = true)
+    List<Boolean> ignoredFlags = new ArrayList<>();
 
     @Option(names = "--limit-request-body", paramLabel = "BYTES", description = "Largest request body (default: 10485760).")
     String limitRequestBody;

@@ -1,18 +1,112 @@
 package dev.front.launcher;
 
+import dev.front.config.ApplicationConfig;
+import dev.front.config.FrontConfig;
+import dev.front.config.ServerKind;
+import java.io.IOException;
+import java.io.InputStream;
+import java.nio.file.Files;
+import java.nio.file.Path;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
 
-/** The child's argv and environment for a given loopback port: {@code {port}} replaced, PORT and HOST set. */
-record ChildCommand(List<String> argv, Map<String, String> environment) {
+/**
+ * What to spawn for a given loopback port: the command after {@code --} or a server preset's, with {@code {port}}
+ * replaced, {@code PORT} and {@code HOST} in the environment, the application's directory as working directory, and
+ * the signal that stops it gracefully.
+ */
+record ChildCommand(List<String> argv, Map<String, String> environment, Path workingDirectory, String stopSignal) {
 
-    static ChildCommand of(List<String> command, int port, Map<String, String> inherited) {
+    /** The child cannot be described: no server to run the application with. Exit status 127, like a shell. */
+    static final class UnavailableException extends Exception {
+        UnavailableException(String message) {
+            super(message);
+        }
+    }
+
+    /** The child for {@code config}: its own command, or the application under a preset (or the default server). */
+    static ChildCommand forConfig(FrontConfig config, int port, Map<String, String> inherited)
+            throws UnavailableException {
+        if (config.application().isEmpty()) {
+            return withPort(config.childCommand(), port, inherited, config.appRoot(), "TERM");
+        }
+        ApplicationConfig app = config.application().get();
+        Path appRoot = config.appRoot();
+        PythonFinder pythons = new PythonFinder(inherited);
+        ServerKind kind = app.server().orElseGet(() -> defaultServer(pythons));
+        if (kind == null) {
+            throw new UnavailableException("no WSGI server to run " + app.entryPoint() + " with: neither gunicorn nor"
+                    + " waitress is importable by " + String.join(" or ", pythons.candidates())
+                    + " (install one: apt-get install gunicorn, or pip install gunicorn; or name one with --server)");
+        }
+        Map<String, String> environment = new HashMap<>(inherited);
+        environment.putAll(ServerPreset.scriptEnvironment(kind, app, appRoot));
+        String pythonPath = appRoot.toString();
+        if (!ServerPreset.scriptEnvironment(kind, app, appRoot).isEmpty()) {
+            pythonPath = scriptLoaderDirectory() + ":" + pythonPath;
+        }
+        String existing = inherited.get("PYTHONPATH");
+        environment.put("PYTHONPATH", existing == null || existing.isEmpty() ? pythonPath : pythonPath + ":" + existing);
+        List<String> argv = ServerPreset.argv(kind, program(kind, pythons, inherited), app, appRoot,
+                config.childCommand());
+        return withPort(argv, port, environment, appRoot, ServerPreset.stopSignal(kind));
+    }
+
+    private static ChildCommand withPort(List<String> command, int port, Map<String, String> inherited,
+                                         Path workingDirectory, String stopSignal) {
         String text = Integer.toString(port);
         List<String> argv = command.stream().map(arg -> arg.replace("{port}", text)).toList();
         Map<String, String> environment = new HashMap<>(inherited);
         environment.put("PORT", text);
         environment.put("HOST", "127.0.0.1");
-        return new ChildCommand(argv, Map.copyOf(environment));
+        return new ChildCommand(argv, Map.copyOf(environment), workingDirectory, stopSignal);
+    }
+
+    /** mod_wsgi-express users name no server: gunicorn when a Python here imports it, else waitress. */
+    private static ServerKind defaultServer(PythonFinder pythons) {
+        if (pythons.withModule("gunicorn").isPresent()) {
+            return ServerKind.GUNICORN;
+        }
+        if (pythons.withModule("waitress").isPresent()) {
+            return ServerKind.WAITRESS;
+        }
+        return null;
+    }
+
+    private static List<String> program(ServerKind kind, PythonFinder pythons, Map<String, String> environment)
+            throws UnavailableException {
+        return switch (kind) {
+            case GUNICORN, WAITRESS, UVICORN -> {
+                String module = kind.optionName();
+                String python = pythons.withModule(module).orElseThrow(() -> new UnavailableException(
+                        "--server " + module + ": no Python here imports " + module + " (tried "
+                                + String.join(", ", pythons.candidates()) + "; install it, e.g. apt-get install "
+                                + (kind == ServerKind.GUNICORN ? "gunicorn" : "python3-" + module) + ")"));
+                yield List.of(python, "-m", module);
+            }
+            case UWSGI -> List.of(PythonFinder.onPath("uwsgi", environment).orElseThrow(() -> new UnavailableException(
+                    "--server uwsgi: uwsgi is not on the PATH (apt-get install uwsgi uwsgi-plugin-python3)")));
+            case MOD_WSGI -> List.of(PythonFinder.onPath("mod_wsgi-express", environment).orElseThrow(
+                    () -> new UnavailableException("--server mod_wsgi: mod_wsgi-express is not on the PATH"
+                            + " (pip install mod_wsgi)")));
+        };
+    }
+
+    /** A directory holding the script loader module, made once per run and removed when the front exits. */
+    private static synchronized Path scriptLoaderDirectory() throws UnavailableException {
+        try {
+            Path dir = Files.createTempDirectory("front-wsgi");
+            Path module = dir.resolve(ServerPreset.SCRIPT_LOADER + ".py");
+            try (InputStream in = ChildCommand.class.getResourceAsStream(ServerPreset.SCRIPT_LOADER + ".py")) {
+                Files.copy(in, module);
+            }
+            dir.toFile().deleteOnExit();
+            module.toFile().deleteOnExit();
+            return dir;
+        } catch (IOException e) {
+            throw new UnavailableException("cannot write the WSGI script loader to a temporary directory: "
+                    + e.getMessage());
+        }
     }
 }

@@ -80,10 +80,16 @@ final class Front {
         int status;
         try {
             if (config.spawnsChild()) {
-                ChildCommand command = ChildCommand.of(config.childCommand(), childPort, System.getenv());
+                ChildCommand command;
+                try {
+                    command = ChildCommand.forConfig(config, childPort, WhiskeyHooks.prepare(config, System.getenv()));
+                } catch (ChildCommand.UnavailableException e) {
+                    System.err.println("front: " + e.getMessage());
+                    return 127;
+                }
                 Supervisor supervisor = new Supervisor(command, (InetSocketAddress) upstreamAddress,
                         config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate,
-                        server::awaitClientsClosed, Posix.SIGTERM, new RestartPolicy());
+                        server::awaitClientsClosed);
                 status = supervisor.run(stop);
             } else {
                 stop.await();
@@ -103,7 +109,9 @@ final class Front {
         log.info("listening on http://{}:{} ({}); aliases: {}; forwarding to: {}; child: {}",
                 config.host(), server.port(), server.transportName(), aliases.isEmpty() ? "none" : aliases,
                 upstream == null ? "nowhere (404)" : upstream,
-                config.spawnsChild() ? String.join(" ", config.childCommand()) : "none");
+                config.application().map(a -> a.entryPoint() + " (" + a.server().map(k -> k.optionName())
+                        .orElse("default server") + ")").orElse(config.spawnsChild()
+                        ? String.join(" ", config.childCommand()) : "none"));
     }
 
     private static int freePort() throws IOException {

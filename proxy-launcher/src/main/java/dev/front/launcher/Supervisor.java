@@ -8,6 +8,7 @@ import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
  * Runs the child as its init would: spawn it clean ({@link ChildProcess}), relay signals to it
@@ -40,31 +41,26 @@ final class Supervisor {
     private final Duration gracefulTimeout;
     private final ChildGate gate;
     private final Drain drain;
-    private final int stopSignal;
+    private final int stopSignal; // the child's own (waitress: INT), see ServerPreset#stopSignal
     private final RestartPolicy restarts;
     private volatile ChildProcess current;
 
     Supervisor(ChildCommand command, InetSocketAddress address, Duration startupTimeout, Duration gracefulTimeout,
                ChildGate gate) {
-        this(command, address, startupTimeout, gracefulTimeout, gate, Drain.NONE, Posix.SIGTERM,
-                new RestartPolicy());
+        this(command, address, startupTimeout, gracefulTimeout, gate, Drain.NONE);
     }
 
-    /**
-     * @param drain      waits for requests in flight before the child is told to stop
-     * @param stopSignal the signal that stops this child gracefully (uWSGI: INT, most others: TERM)
-     * @param restarts   whether and when to restart after a crash
-     */
+    /** @param drain waits for requests in flight before the child is told to stop */
     Supervisor(ChildCommand command, InetSocketAddress address, Duration startupTimeout, Duration gracefulTimeout,
-               ChildGate gate, Drain drain, int stopSignal, RestartPolicy restarts) {
+               ChildGate gate, Drain drain) {
         this.command = command;
         this.address = address;
         this.startupTimeout = startupTimeout;
         this.gracefulTimeout = gracefulTimeout;
         this.gate = gate;
         this.drain = drain;
-        this.stopSignal = stopSignal;
-        this.restarts = restarts;
+        this.stopSignal = new Signal(command.stopSignal()).getNumber();
+        this.restarts = new RestartPolicy();
     }
 
     int run(StopSignal stop) throws InterruptedException {
@@ -99,7 +95,7 @@ final class Supervisor {
         while (true) {
             ChildProcess child;
             try {
-                child = ChildProcess.spawn(command.argv(), command.environment(), null);
+                child = ChildProcess.spawn(command.argv(), command.environment(), command.workingDirectory());
             } catch (SpawnException e) {
                 System.err.println("front: " + e.getMessage());
                 return e.exitStatus();

@@ -20,8 +20,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class FrontProcess implements AutoCloseable {
 
-    static final Path JAR = Path.of(System.getProperty("front.jar", "target/front.jar"));
-    static final Path EXAMPLES = Path.of(System.getProperty("front.examples", "../examples"));
+    static final Path JAR = Path.of(System.getProperty("front.jar", "target/front.jar")).toAbsolutePath();
+    static final Path EXAMPLES = Path.of(System.getProperty("front.examples", "../examples")).toAbsolutePath();
     /** The JDK 25 running the tests (Maven's toolchain), also used to run the front. */
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
@@ -43,23 +43,29 @@ final class FrontProcess implements AutoCloseable {
     }
 
     static FrontProcess start(List<String> args, Map<String, String> environment) throws IOException {
+        return start(args, environment, null);
+    }
+
+    /** As {@link #start(List)}, in {@code workingDirectory} (null: the test's own) with extra environment. */
+    static FrontProcess start(List<String> args, Map<String, String> environment, Path workingDirectory)
+            throws IOException {
         int port = freePort();
         List<String> command = new ArrayList<>(List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port)));
         command.addAll(args);
-        return launch(command, port, environment);
+        return launch(command, port, environment, workingDirectory);
     }
 
     /** Starts the front with exactly {@code args} (no host or port added), e.g. to test option errors. */
     static FrontProcess startRaw(List<String> args) throws IOException {
         List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
         command.addAll(args);
-        return launch(command, -1, Map.of());
+        return launch(command, -1, Map.of(), null);
     }
 
-    private static FrontProcess launch(List<String> command, int port, Map<String, String> environment)
-            throws IOException {
+    private static FrontProcess launch(List<String> command, int port, Map<String, String> environment,
+                                       Path workingDirectory) throws IOException {
         Path stdout = Files.createTempFile("front-out", ".log");
         Path stderr = Files.createTempFile("front-err", ".log");
         ProcessBuilder builder = new ProcessBuilder(command)
@@ -67,6 +73,9 @@ final class FrontProcess implements AutoCloseable {
                 .redirectError(stderr.toFile())
                 .redirectInput(ProcessBuilder.Redirect.from(new java.io.File("/dev/null")));
         builder.environment().putAll(environment);
+        if (workingDirectory != null) {
+            builder.directory(workingDirectory.toFile());
+        }
         return new FrontProcess(builder.start(), port, stdout, stderr);
     }
 
