@@ -109,7 +109,8 @@ class ChildProcessTest {
         ChildProcess child;
         Process control;
         try (TestSignals dirty = new TestSignals(TestSignals.SIGPWR)) {
-            child = spawn("sleep 20");
+            // no shell: dash blocks every signal for a moment while it forks, which /proc would show
+            child = track(ChildProcess.spawn(List.of("sleep", "20"), ENV, null));
             control = new ProcessBuilder("sleep", "20").start();
         }
         try {
