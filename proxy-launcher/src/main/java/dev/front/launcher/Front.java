@@ -88,7 +88,8 @@ final class Front {
                     return 127;
                 }
                 Supervisor supervisor = new Supervisor(command, (InetSocketAddress) upstreamAddress,
-                        config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate);
+                        config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate,
+                        server::awaitClientsClosed);
                 status = supervisor.run(stop);
             } else {
                 stop.await();

@@ -1,21 +1,37 @@
 package dev.front.launcher;
 
 import dev.front.core.ChildGate;
-import java.io.IOException;
 import java.net.InetSocketAddress;
-import java.nio.file.Files;
-import java.nio.file.Path;
 import java.time.Duration;
+import java.util.Optional;
+import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
+import sun.misc.Signal;
 
 /**
- * Runs the child: spawn, wait until its port accepts connections, open the gate for requests, and on a stop
- * request relay TERM and wait up to {@code --graceful-timeout} before SIGKILL. Returns the child's exit status
- * (128+N for a death by signal N), 127/126 when the command cannot be found/executed, 1 when it never listened.
+ * Runs the child as its init would: spawn it clean ({@link ChildProcess}), relay signals to it
+ * ({@link SignalRelay}), reap whatever it orphans ({@link OrphanReaper}), open the gate for requests once its
+ * port accepts connections, restart it after a crash ({@link RestartPolicy}), and on TERM/INT drain, stop it
+ * within {@code --graceful-timeout} and clean up its group ({@link ChildStopper}).
+ *
+ * <p>Returns the status the front exits with: the child's (128+N for a death by signal N), 127/126 when the
+ * command cannot be found/executed, 1 when it never accepted connections within {@code --startup-timeout}.
+ * It never returns while the child runs: PID 1's exit would SIGKILL everything in the container.
  */
 final class Supervisor {
+
+    /** Waits for requests in flight to finish, up to a timeout; true when none is left. */
+    @FunctionalInterface
+    interface Drain {
+        Drain NONE = timeout -> true;
+
+        boolean await(Duration timeout) throws InterruptedException;
+    }
+
+    /** However long draining took, the child gets at least this long to stop before SIGKILL. */
+    static final Duration MIN_CHILD_GRACE = Duration.ofSeconds(1);
 
     private static final Logger log = LoggerFactory.getLogger("front");
 
@@ -24,68 +40,118 @@ final class Supervisor {
     private final Duration startupTimeout;
     private final Duration gracefulTimeout;
     private final ChildGate gate;
+    private final Drain drain;
+    private final int stopSignal; // the child's own (waitress: INT), see ServerPreset#stopSignal
+    private final RestartPolicy restarts;
+    private volatile ChildProcess current;
 
     Supervisor(ChildCommand command, InetSocketAddress address, Duration startupTimeout, Duration gracefulTimeout,
                ChildGate gate) {
+        this(command, address, startupTimeout, gracefulTimeout, gate, Drain.NONE);
+    }
+
+    /** @param drain waits for requests in flight before the child is told to stop */
+    Supervisor(ChildCommand command, InetSocketAddress address, Duration startupTimeout, Duration gracefulTimeout,
+               ChildGate gate, Drain drain) {
         this.command = command;
         this.address = address;
         this.startupTimeout = startupTimeout;
         this.gracefulTimeout = gracefulTimeout;
         this.gate = gate;
+        this.drain = drain;
+        this.stopSignal = new Signal(command.stopSignal()).getNumber();
+        this.restarts = new RestartPolicy();
     }
 
     int run(StopSignal stop) throws InterruptedException {
-        Process child;
-        try {
-            ProcessBuilder builder = new ProcessBuilder(command.argv()).inheritIO()
-                    .directory(command.workingDirectory().toFile());
-            builder.environment().clear();
-            builder.environment().putAll(command.environment());
-            child = builder.start();
-        } catch (IOException e) {
-            String program = command.argv().getFirst();
-            boolean exists = program.contains("/") ? Files.exists(Path.of(program)) : false;
-            System.err.println("front: cannot run the child command " + program + ": "
-                    + (exists ? "not executable" : "not found"));
-            return exists ? 126 : 127;
-        }
-        log.info("child started: pid {} on {}", child.pid(), address);
-        boolean ready = Readiness.await(address, startupTimeout, () -> !child.isAlive() || stop.isRequested());
-        if (!ready && !child.isAlive()) {
-            int status = child.exitValue();
-            System.err.println("front: the child exited with status " + status + " before it accepted connections on "
-                    + address.getHostString() + ":" + address.getPort());
-            return status;
-        }
-        if (!ready && !stop.isRequested()) {
-            System.err.println("front: the child did not accept connections on " + address.getHostString() + ":"
-                    + address.getPort() + " within --startup-timeout " + startupTimeout.toMillis() / 1000.0 + "s");
-            return stopChild(child, 1);
-        }
-        if (ready) {
-            gate.open();
-            log.info("child ready on {}", address);
-        }
-        while (!stop.isRequested()) {
-            if (child.waitFor(100, TimeUnit.MILLISECONDS)) {
-                gate.close();
-                int status = child.exitValue();
-                System.err.println("front: the child exited with status " + status);
-                return status;
+        // Woken by the child's exit and by a stop request. StopSignal runs its first steps before it counts as
+        // requested, so a release from there can come too early; the relay releases once the request is visible.
+        Semaphore wake = new Semaphore(0);
+        stop.onRequest(wake::release);
+        OrphanReaper reaper = OrphanReaper.start();
+        SignalRelay relay = SignalRelay.install(() -> Optional.ofNullable(current), new SignalRelay.Listener() {
+            @Override
+            public void shutdownRequested(int signal) {
+                stop.request();
+                wake.release();
             }
+
+            @Override
+            public void childStateChanged() {
+                reaper.requestScan();
+            }
+        }, stopSignal, System.err);
+        try {
+            return supervise(stop, wake, new ChildStopper(reaper::sweep, System.err));
+        } finally {
+            relay.close();
+            int swept = reaper.sweep();
+            log.info("reaped {} orphaned processes in all", reaper.reapedCount() + swept);
+            reaper.close();
         }
-        gate.close();
-        return stopChild(child, -1);
     }
 
-    /** TERM, then SIGKILL after the grace period; returns {@code status} if given (>= 0), else the child's. */
-    private int stopChild(Process child, int status) throws InterruptedException {
-        child.destroy();
-        if (!child.waitFor(gracefulTimeout.toMillis(), TimeUnit.MILLISECONDS)) {
-            log.warn("child did not exit within --graceful-timeout; sending SIGKILL");
-            child.destroyForcibly();
-            child.waitFor();
+    private int supervise(StopSignal stop, Semaphore wake, ChildStopper stopper) throws InterruptedException {
+        while (true) {
+            ChildProcess child;
+            try {
+                child = ChildProcess.spawn(command.argv(), command.environment(), command.workingDirectory());
+            } catch (SpawnException e) {
+                System.err.println("front: " + e.getMessage());
+                return e.exitStatus();
+            }
+            current = child;
+            child.onExit().thenRun(wake::release);
+            long started = System.nanoTime();
+            log.info("child started: pid {} on {}", child.pid(), address);
+
+            boolean ready = Readiness.await(address, startupTimeout, () -> !child.isAlive() || stop.isRequested());
+            if (ready) {
+                gate.open();
+                log.info("child ready on {}", address);
+            } else if (child.isAlive() && !stop.isRequested()) {
+                System.err.println("front: the child did not accept connections on " + address.getHostString() + ":"
+                        + address.getPort() + " within --startup-timeout " + startupTimeout.toMillis() / 1000.0 + "s");
+                stopper.stop(child, stopSignal, gracefulTimeout);
+                return 1;
+            }
+            while (child.isAlive() && !stop.isRequested()) {
+                // timed: a stop requested some other way than through the relay is still seen within a second
+                wake.tryAcquire(1, TimeUnit.SECONDS);
+            }
+            gate.close();
+            if (stop.isRequested()) {
+                return shutDown(child, stopper);
+            }
+
+            int status = child.waitFor();
+            stopper.cleanUpGroup(child);
+            Duration ran = Duration.ofNanos(System.nanoTime() - started);
+            switch (restarts.onExit(status, ran, ready)) {
+                case RestartPolicy.GiveUp giveUp -> {
+                    System.err.println("front: the child exited with status " + status + "; not restarting: "
+                            + giveUp.reason());
+                    return status;
+                }
+                case RestartPolicy.Restart restart -> {
+                    System.err.println("front: the child exited with status " + status + "; restarting in "
+                            + restart.delay().toMillis() / 1000.0 + "s (restart " + restart.attempt() + " of at most "
+                            + restart.retries() + " in a row)");
+                    if (stop.await(restart.delay().toMillis())) {
+                        return status; // asked to stop while nothing runs: report how the child ended
+                    }
+                }
+            }
         }
-        return status >= 0 ? status : child.exitValue();
+    }
+
+    /** TERM/INT: let requests in flight finish, then stop the child within what is left of the grace period. */
+    private int shutDown(ChildProcess child, ChildStopper stopper) throws InterruptedException {
+        long deadline = System.nanoTime() + gracefulTimeout.toNanos();
+        if (child.isAlive() && !drain.await(gracefulTimeout)) {
+            log.warn("requests still in flight after --graceful-timeout; stopping the child anyway");
+        }
+        Duration left = Duration.ofNanos(Math.max(0, deadline - System.nanoTime()));
+        return stopper.stop(child, stopSignal, left.compareTo(MIN_CHILD_GRACE) < 0 ? MIN_CHILD_GRACE : left);
     }
 }
