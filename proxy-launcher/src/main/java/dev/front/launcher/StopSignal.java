@@ -13,6 +13,7 @@ import sun.misc.Signal;
 final class StopSignal {
 
     private final CountDownLatch requested = new CountDownLatch(1);
+    private volatile boolean requestedFlag;
     private final List<Runnable> firstSteps = new CopyOnWriteArrayList<>();
 
     static StopSignal install() {
@@ -29,15 +30,16 @@ final class StopSignal {
     }
 
     synchronized void request() {
-        if (isRequested()) {
+        if (requestedFlag) {
             return;
         }
+        requestedFlag = true; // before the steps: whoever they wake must see the request
         firstSteps.forEach(Runnable::run);
         requested.countDown();
     }
 
     boolean isRequested() {
-        return requested.getCount() == 0;
+        return requestedFlag;
     }
 
     void await() throws InterruptedException {

@@ -64,8 +64,7 @@ final class Supervisor {
     }
 
     int run(StopSignal stop) throws InterruptedException {
-        // Woken by the child's exit and by a stop request. StopSignal runs its first steps before it counts as
-        // requested, so a release from there can come too early; the relay releases once the request is visible.
+        // Woken by the child's exit and by a stop request (a request is visible before its steps run).
         Semaphore wake = new Semaphore(0);
         stop.onRequest(wake::release);
         OrphanReaper reaper = OrphanReaper.start();
