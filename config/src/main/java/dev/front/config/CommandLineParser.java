@@ -114,6 +114,15 @@ public final class CommandLineParser {
                 seconds("--request-timeout", o.requestTimeout, d.requestTimeout()),
                 seconds("--graceful-timeout", o.gracefulTimeout, d.gracefulTimeout())));
 
+        ForwardingConfig f = ForwardingConfig.defaults();
+        ForwardingConfig forwarding = check(problems, f, () -> new ForwardingConfig(
+                o.clientBodyBufferSize == null ? f.clientBodyBufferSize()
+                        : nonNegativeInt("--client-body-buffer-size", o.clientBodyBufferSize),
+                o.maxTempFileSize == null ? f.maxTempFileSize()
+                        : nonNegativeLong("--max-temp-file-size", o.maxTempFileSize),
+                o.tempDir == null ? Optional.empty() : Optional.of(directory("--temp-dir", o.tempDir)),
+                o.maxConcurrency == null ? f.maxConcurrency() : nonNegativeInt("--max-concurrency", o.maxConcurrency)));
+
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         if (child.isEmpty() && applicationPort.isPresent()) {
             problems.add("--application-port: " + applicationPort.getAsInt()
@@ -126,7 +135,7 @@ public final class CommandLineParser {
             throw new UsageException(problems);
         }
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
-                applicationPort, limits, o.accessLog, o.accessLogFormat, logLevel);
+                applicationPort, limits, forwarding, o.accessLog, o.accessLogFormat, logLevel);
     }
 
     /** Runs one validation, collecting its message instead of stopping at the first problem. */
@@ -152,6 +161,14 @@ public final class CommandLineParser {
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException(option + ": " + value + " (expected: seconds, 0 or more)");
         }
+    }
+
+    private static java.nio.file.Path directory(String option, String value) {
+        java.nio.file.Path path = java.nio.file.Path.of(value);
+        if (!java.nio.file.Files.isDirectory(path) || !java.nio.file.Files.isWritable(path)) {
+            throw new IllegalArgumentException(option + ": " + value + " (expected: a writable directory)");
+        }
+        return path;
     }
 
     private static int nonNegativeInt(String option, String value) {

@@ -59,14 +59,16 @@ public final class FrontServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
                         HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(8192)
-                                .setMaxHeaderSize(32 * 1024)
+                                .setMaxInitialLineLength(RequestChecks.MAX_REQUEST_LINE)
+                                .setMaxHeaderSize(RequestChecks.MAX_HEAD_SIZE)
                                 .setMaxChunkSize(64 * 1024)
                                 .setStrictLineParsing(true)
                                 .setUseRfc9112TransferEncoding(true);
                         ch.pipeline()
                                 .addLast(HandlerNames.IDLE,
                                         new IdleStateHandler(true, 0, 0, keepAliveMillis, TimeUnit.MILLISECONDS))
+                                .addLast(HandlerNames.HEADER_TIMEOUT, new HeaderTimeoutHandler(
+                                        config.limits().headerTimeout().toNanos()))
                                 .addLast(HandlerNames.CODEC, new HttpServerCodec(decoder))
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                                 .addLast(HandlerNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())

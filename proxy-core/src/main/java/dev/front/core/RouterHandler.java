@@ -6,11 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -84,25 +82,27 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+        HeaderTimeoutHandler headerTimeout = ctx.pipeline().get(HeaderTimeoutHandler.class);
+        if (headerTimeout != null) {
+            headerTimeout.disarm();
+        }
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
             reject(ctx, statusFor(result.cause()));
             return;
         }
-        if (!request.protocolVersion().equals(HttpVersion.HTTP_1_1)
-                && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            reject(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
-            return;
-        }
-        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1 || (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
-            reject(ctx, HttpResponseStatus.BAD_REQUEST);
+        HttpResponseStatus refusal = RequestChecks.refusal(request);
+        if (refusal != null) {
+            reject(ctx, refusal);
             return;
         }
         ChannelPromise done = ctx.newPromise();
         done.addListener((ChannelFutureListener) f -> {
             exchange = null;
             if (f.isSuccess()) {
+                if (headerTimeout != null) {
+                    headerTimeout.arm(); // the next head is timed from its first byte
+                }
                 requestRead(ctx);
             } else {
                 ctx.close();
@@ -161,6 +161,10 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeaderTimeoutHandler.EXPIRED && exchange == null) {
+            reject(ctx, HttpResponseStatus.REQUEST_TIMEOUT); // --header-timeout: a head never completed
+            return;
+        }
         if (evt instanceof IdleStateEvent && exchange == null) {
             ctx.close(); // idle between requests for --keep-alive-timeout
             return;
