@@ -40,9 +40,7 @@ final class RequestChecks {
                 return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
             }
         }
-        List<String> codings = headers.getAll(HttpHeaderNames.TRANSFER_ENCODING);
-        if (!codings.isEmpty() && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"))) {
-            // The codec accepts "gzip, chunked"; the front does not decode transfer codings, so it refuses them.
+        if (unsupportedCoding(request)) {
             return HttpResponseStatus.NOT_IMPLEMENTED;
         }
         int hosts = headers.getAll(HttpHeaderNames.HOST).size();
@@ -50,5 +48,16 @@ final class RequestChecks {
             return HttpResponseStatus.BAD_REQUEST;
         }
         return null;
+    }
+
+    /**
+     * A Transfer-Encoding other than one final {@code chunked} on an HTTP/1.1 request: the codec accepts
+     * "gzip, chunked" and refuses "chunked, gzip" as malformed, but the front decodes no transfer coding, so
+     * both are 501 (RFC 9112 6.1).
+     */
+    static boolean unsupportedCoding(HttpRequest request) {
+        List<String> codings = request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING);
+        return request.protocolVersion().equals(HttpVersion.HTTP_1_1) && !codings.isEmpty()
+                && (codings.size() > 1 || !codings.get(0).trim().equalsIgnoreCase("chunked"));
     }
 }

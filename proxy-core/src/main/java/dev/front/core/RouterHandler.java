@@ -30,6 +30,8 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     /** A read was asked for and no message has come since: FlowControlHandler ends a read at readComplete. */
     private boolean readRequested;
+    /** The router is answering a request it refused; the answer closes the connection once written. */
+    private boolean rejecting;
 
     /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
     RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding) {
@@ -88,7 +90,8 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         }
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
-            reject(ctx, statusFor(result.cause()));
+            reject(ctx, RequestChecks.unsupportedCoding(request) ? HttpResponseStatus.NOT_IMPLEMENTED
+                    : statusFor(result.cause()));
             return;
         }
         HttpResponseStatus refusal = RequestChecks.refusal(request);
@@ -104,7 +107,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
                     headerTimeout.arm(); // the next head is timed from its first byte
                 }
                 requestRead(ctx);
-            } else {
+            } else if (!rejecting) {
                 ctx.close();
             }
         });
@@ -145,8 +148,10 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     /** The request cannot be framed or trusted: answer and close, so nothing after it is ever read. */
     private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
         if (exchange != null) {
-            exchange.abort();
+            Exchange aborted = exchange;
             exchange = null;
+            rejecting = true; // the aborted exchange must not close the connection before this answer is out
+            aborted.abort();
         }
         ErrorResponses.send(ctx, status, true);
     }
