@@ -59,7 +59,8 @@ final class ForwardExchange implements Exchange {
     private Channel upstream;
     private ResponseSpool spool;
     private boolean reused;
-    private boolean retried;
+    private boolean retriedPooled;
+    private boolean retriedFresh;
     private boolean skippingInformational;
     private boolean upstreamKeepAlive;
     private boolean upstreamFinished;
@@ -187,7 +188,7 @@ final class ForwardExchange implements Exchange {
         if (state != State.WAITING) {
             return;
         }
-        Channel parked = retried ? null : service.takeParked(ctx.channel());
+        Channel parked = retriedPooled || retriedFresh ? null : service.takeParked(ctx.channel());
         if (parked != null) {
             reused = true;
             send(parked);
@@ -449,16 +450,17 @@ final class ForwardExchange implements Exchange {
     void upstreamClosed(Throwable cause) {
         switch (state) {
             case SENT -> {
-                boolean mayRetry = reused && !retried && (sendFailed || IDEMPOTENT.contains(request.method()));
-                if (mayRetry) {
-                    // A kept-alive connection the child had already closed: one more try on a fresh one.
-                    retried = true;
+                if (mayRetry()) {
                     cancelTimer();
                     retireUpstream();
                     state = State.WAITING;
-                    timer = ctx.executor().schedule(this::queueTimedOut, service.limits().queueTimeout().toNanos(),
-                            TimeUnit.NANOSECONDS);
-                    connect();
+                    long left = queueDeadline - System.nanoTime();
+                    timer = ctx.executor().schedule(this::queueTimedOut, Math.max(left, 0), TimeUnit.NANOSECONDS);
+                    if (reused) {
+                        connect(); // a kept-alive connection the child had already closed: at once on a fresh one
+                    } else {
+                        ctx.executor().schedule(this::connect, CONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    }
                 } else {
                     failUpstream(HttpResponseStatus.BAD_GATEWAY);
                 }
@@ -467,6 +469,28 @@ final class ForwardExchange implements Exchange {
             default -> {
             }
         }
+    }
+
+    /**
+     * Whether a request whose connection failed before any response byte may be sent again: once after a kept-alive
+     * connection turned out dead (any method when the bytes never left, else only idempotent ones), and once more
+     * for an idempotent request whose fresh connection was reset (a child dying or restarting accepts and drops).
+     * A request that may have reached the child is never resent when repeating it could do harm.
+     */
+    private boolean mayRetry() {
+        if (skippingInformational || System.nanoTime() >= queueDeadline) {
+            return false;
+        }
+        boolean idempotent = IDEMPOTENT.contains(request.method());
+        if (reused && !retriedPooled && (sendFailed || idempotent)) {
+            retriedPooled = true;
+            return true;
+        }
+        if (!reused && !retriedFresh && idempotent) {
+            retriedFresh = true;
+            return true;
+        }
+        return false;
     }
 
     /**
