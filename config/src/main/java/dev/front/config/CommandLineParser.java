@@ -147,8 +147,19 @@ public final class CommandLineParser {
                 seconds("--request-timeout", o.requestTimeout, d.requestTimeout()),
                 seconds("--graceful-timeout", o.gracefulTimeout, d.gracefulTimeout())));
 
-        LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         Optional<ApplicationConfig> application = application(o, child, env, problems);
+        ForwardingConfig f = ForwardingConfig.defaults();
+        // Without --max-concurrency, an application with known workers (processes x threads) caps itself.
+        int concurrency = application.map(a -> a.concurrency().orElse(f.maxConcurrency())).orElse(f.maxConcurrency());
+        ForwardingConfig forwarding = check(problems, f, () -> new ForwardingConfig(
+                o.clientBodyBufferSize == null ? f.clientBodyBufferSize()
+                        : nonNegativeInt("--client-body-buffer-size", o.clientBodyBufferSize),
+                o.maxTempFileSize == null ? f.maxTempFileSize()
+                        : nonNegativeLong("--max-temp-file-size", o.maxTempFileSize),
+                o.tempDir == null ? Optional.empty() : Optional.of(directory("--temp-dir", o.tempDir)),
+                o.maxConcurrency == null ? concurrency : nonNegativeInt("--max-concurrency", o.maxConcurrency)));
+
+        LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
             problems.add("--application-port: " + applicationPort.getAsInt()
                     + " (expected: a child command after -- to run on it)");
@@ -162,7 +173,7 @@ public final class CommandLineParser {
         }
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
-                applicationPort, limits, accessLog, o.accessLogFormat, logLevel, application, appRoot,
+                applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, application, appRoot,
                 whiskey.userVars());
     }
 
@@ -256,6 +267,14 @@ public final class CommandLineParser {
         } catch (NumberFormatException | ArithmeticException e) {
             throw new IllegalArgumentException(option + ": " + value + " (expected: seconds, 0 or more)");
         }
+    }
+
+    private static java.nio.file.Path directory(String option, String value) {
+        java.nio.file.Path path = java.nio.file.Path.of(value);
+        if (!java.nio.file.Files.isDirectory(path) || !java.nio.file.Files.isWritable(path)) {
+            throw new IllegalArgumentException(option + ": " + value + " (expected: a writable directory)");
+        }
+        return path;
     }
 
     private static int nonNegativeInt(String option, String value) {

@@ -17,6 +17,7 @@ import java.util.OptionalInt;
  * @param upstream        an already running server to forward to (sidecar mode), if given
  * @param applicationPort a fixed port for the child instead of a free one
  * @param limits          limits and timeouts
+ * @param forwarding      buffering, temp files and the concurrency cap of forwarding
  * @param accessLog       whether to log one line per request on stdout
  * @param accessLogFormat {@code common}, {@code combined}, {@code json} or a custom pattern
  * @param logLevel        level of the front's own log on stderr
@@ -26,8 +27,9 @@ import java.util.OptionalInt;
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
-                          OptionalInt applicationPort, Limits limits, boolean accessLog, String accessLogFormat,
-                          LogLevel logLevel, Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
+                          OptionalInt applicationPort, Limits limits, ForwardingConfig forwarding,
+                          boolean accessLog, String accessLogFormat, LogLevel logLevel,
+                          Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
                           java.util.Map<String, String> userVars) {
 
     public FrontConfig {

@@ -94,6 +94,21 @@ final class FrontOptions {
     @Option(names = "--limit-request-body", paramLabel = "BYTES", description = "Largest request body (default: 10485760).")
     String limitRequestBody;
 
+    @Option(names = "--client-body-buffer-size", paramLabel = "BYTES",
+            description = "Request body kept in memory; larger bodies go to a temp file (default: 65536).")
+    String clientBodyBufferSize;
+
+    @Option(names = "--max-temp-file-size", paramLabel = "BYTES",
+            description = "Response bytes buffered on disk for a slow client; 0 = none (default: 1073741824).")
+    String maxTempFileSize;
+
+    @Option(names = "--temp-dir", paramLabel = "PATH", description = "Directory for temp files (default: java.io.tmpdir).")
+    String tempDir;
+
+    @Option(names = "--max-concurrency", paramLabel = "N",
+            description = "Requests forwarded at once; more wait in a FIFO queue up to --queue-timeout; 0 = no cap (default: 0).")
+    String maxConcurrency;
+
     @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "Time to receive request headers (default: 15).")
     String headerTimeout;
 

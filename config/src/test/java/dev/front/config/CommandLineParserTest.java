@@ -142,6 +142,9 @@ class CommandLineParserTest {
                 "--callable-object", "app", "--processes", "3", "--threads", "5").application().orElseThrow();
         assertThat(module.moduleSpec()).isEqualTo("mysite.wsgi:app");
         assertThat(module.concurrency()).hasValue(15);
+        assertThat(parse("--application-type", "module", "m", "--processes", "2", "--threads", "3").forwarding()
+                .maxConcurrency()).isEqualTo(6);
+        assertThat(parse("--max-concurrency", "4", "--processes", "2", "m").forwarding().maxConcurrency()).isEqualTo(4);
         assertThat(parse("wsgi.py").spawnsChild()).isTrue();
         assertThat(problems("--application-type", "paste", "x.ini")).singleElement().asString()
                 .startsWith("--application-type: paste (expected: script or module)");

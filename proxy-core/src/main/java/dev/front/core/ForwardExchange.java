@@ -1,14 +1,13 @@
 package dev.front.core;
 
-import io.netty.buffer.CompositeByteBuf;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.FullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -24,20 +23,27 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.util.Locale;
+import java.nio.channels.ClosedChannelException;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
- * One forwarded request: receive the whole body, wait for the child, send the request the front rebuilt, relay the
- * response with backpressure. Everything runs on the client channel's event loop, child connection included.
+ * One forwarded request: receive the whole body (memory, then a temp file), wait for a slot and for the child, send
+ * the request the front rebuilt, drain the response from the child as fast as it comes (spilling what the client
+ * cannot take yet to a temp file) and relay it. Everything runs on the client channel's event loop, the child
+ * connection included.
  */
 final class ForwardExchange implements Exchange {
 
-    private enum State { RECEIVING, WAITING, SENT, RELAYING, DONE }
+    private enum State { RECEIVING, QUEUED, WAITING, SENT, RELAYING, FLUSHING, DONE }
 
     private static final long CONNECT_RETRY_MILLIS = 100;
+    /** Methods a second try cannot harm (RFC 9110 9.2.2): only these are resent after bytes may have left. */
+    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
+            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -47,13 +53,19 @@ final class ForwardExchange implements Exchange {
     private final ChannelPromise done;
 
     private State state = State.RECEIVING;
-    private CompositeByteBuf body;
-    private FullHttpRequest upstreamRequest;
+    private RequestBody body;
+    private HttpHeaders upstreamHeaders;
+    private ConcurrencyLimiter.Ticket slot;
     private Channel upstream;
+    private ResponseSpool spool;
     private boolean reused;
-    private boolean retried;
+    private boolean retriedPooled;
+    private boolean retriedFresh;
     private boolean skippingInformational;
     private boolean upstreamKeepAlive;
+    private boolean upstreamFinished;
+    private boolean truncatedResponse;
+    private boolean sendFailed;
     private long queueDeadline;
     private ScheduledFuture<?> timer;
 
@@ -80,9 +92,19 @@ final class ForwardExchange implements Exchange {
                 answer(HttpResponseStatus.EXPECTATION_FAILED, true);
                 return;
             }
+            // The front accepts the body itself; the child never sees Expect.
             ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
         }
-        body = ctx.alloc().compositeBuffer(Integer.MAX_VALUE);
+        body = new RequestBody(ctx.alloc(), ctx.executor(), service.config().clientBodyBufferSize(),
+                service.config().tempDirectory());
+        readBody();
+    }
+
+    /** Asks for the next piece of the body, which must come within {@code --body-timeout}. */
+    private void readBody() {
+        cancelTimer();
+        timer = ctx.executor().schedule(this::bodyTimedOut, service.limits().bodyTimeout().toNanos(),
+                TimeUnit.NANOSECONDS);
         readMore.run();
     }
 
@@ -92,23 +114,42 @@ final class ForwardExchange implements Exchange {
             content.release();
             return;
         }
+        cancelTimer();
         boolean last = content instanceof LastHttpContent;
-        if (content.content().isReadable()) {
-            body.addComponent(true, content.content().retain());
-        }
-        content.release(); // trailers, if any, are dropped: never forwarded, never read
-        if (body.readableBytes() > service.limits().limitRequestBody()) {
+        io.netty.buffer.ByteBuf data = content.content().retain();
+        content.release(); // trailers, if any, are dropped: never forwarded
+        if (body.length() + data.readableBytes() > service.limits().limitRequestBody()) {
+            data.release();
             answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true);
             return;
         }
+        if (!data.isReadable()) {
+            data.release();
+            stored(last);
+            return;
+        }
+        body.append(data, () -> stored(last), cause -> {
+            if (state == State.RECEIVING) {
+                service.log().warn("cannot buffer a request body in {}: {}", service.config().tempDirectory(),
+                        cause.toString());
+                answer(HttpResponseStatus.INTERNAL_SERVER_ERROR, true);
+            }
+        });
+    }
+
+    private void stored(boolean last) {
+        if (state != State.RECEIVING) {
+            return;
+        }
         if (last) {
+            body.complete();
             prepare();
         } else {
-            readMore.run();
+            readBody();
         }
     }
 
-    /** Builds the request the child receives: origin-form, one Content-Length, canonical forwarding headers. */
+    /** Builds the head the child receives: origin-form, one Content-Length, canonical forwarding headers. */
     private void prepare() {
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
         ForwardedHeaderPolicy.Result result = service.policy().evaluate(peer, service.listenerPort(), request.headers());
@@ -116,33 +157,38 @@ final class ForwardExchange implements Exchange {
             answer(HttpResponseStatus.BAD_REQUEST, true);
             return;
         }
-        HttpHeaders headers = ((ForwardedHeaderPolicy.Result.Forward) result).headers();
-        headers.remove(HttpHeaderNames.EXPECT)
+        upstreamHeaders = ((ForwardedHeaderPolicy.Result.Forward) result).headers();
+        upstreamHeaders.remove(HttpHeaderNames.EXPECT)
                 .remove(HttpHeaderNames.TRANSFER_ENCODING)
-                .remove(HttpHeaderNames.CONTENT_LENGTH);
-        if (body.isReadable() || expectsBody(request.method())) {
-            headers.set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes());
+                .remove(HttpHeaderNames.CONTENT_LENGTH)
+                .remove(HttpHeaderNames.UPGRADE); // h2c and every other upgrade: the front speaks HTTP/1.1 only
+        if (body.length() > 0 || expectsBody(request.method())) {
+            upstreamHeaders.set(HttpHeaderNames.CONTENT_LENGTH, body.length());
         }
-        CompositeByteBuf content = body;
-        body = null;
-        upstreamRequest = new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(), originForm, content,
-                headers, io.netty.handler.codec.http.EmptyHttpHeaders.INSTANCE);
-        state = State.WAITING;
+        state = State.QUEUED;
         queueDeadline = System.nanoTime() + service.limits().queueTimeout().toNanos();
         timer = ctx.executor().schedule(this::queueTimedOut, service.limits().queueTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
-        service.gate().whenOpen(ctx.executor(), this::connect);
+        slot = service.limiter().acquire(ctx.executor(), this::slotGranted);
     }
 
     private static boolean expectsBody(HttpMethod method) {
         return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH);
     }
 
+    private void slotGranted() {
+        if (state != State.QUEUED) {
+            return; // timed out or aborted meanwhile; the ticket was released then
+        }
+        state = State.WAITING;
+        service.gate().whenOpen(ctx.executor(), this::connect);
+    }
+
     private void connect() {
         if (state != State.WAITING) {
             return;
         }
-        Channel parked = retried ? null : service.takeParked(ctx.channel());
+        Channel parked = retriedPooled || retriedFresh ? null : service.takeParked(ctx.channel());
         if (parked != null) {
             reused = true;
             send(parked);
@@ -154,9 +200,10 @@ final class ForwardExchange implements Exchange {
                 f.channel().close();
             } else if (f.isSuccess()) {
                 send(f.channel());
-            } else if (service.supervised() && System.nanoTime() + CONNECT_RETRY_MILLIS * 1_000_000 < queueDeadline
-                    && f.cause() instanceof ConnectException) {
-                // The child is between a crash and its restart: try again until the queue deadline.
+            } else if (f.cause() instanceof ConnectException
+                    && System.nanoTime() + CONNECT_RETRY_MILLIS * 1_000_000 < queueDeadline) {
+                // Refused: the child is between a crash and its restart (or a sidecar is redeploying); try again
+                // until the queue deadline rather than failing a request that would succeed a moment later.
                 ctx.executor().schedule(this::connect, CONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } else {
                 answer(service.supervised() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
@@ -169,9 +216,17 @@ final class ForwardExchange implements Exchange {
         cancelTimer();
         upstream = channel;
         state = State.SENT;
+        sendFailed = false;
         upstream.pipeline().get(UpstreamHandler.class).attach(this);
-        upstream.writeAndFlush(upstreamRequest.retainedDuplicate()).addListener((ChannelFutureListener) f -> {
-            if (!f.isSuccess()) {
+        DefaultHttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), originForm,
+                upstreamHeaders.copy());
+        upstream.write(head);
+        if (body.length() > 0) {
+            upstream.write(body.content());
+        }
+        upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFutureListener) f -> {
+            if (!f.isSuccess() && f.channel() == upstream) {
+                sendFailed = true;
                 upstreamClosed(f.cause());
             }
         });
@@ -182,13 +237,13 @@ final class ForwardExchange implements Exchange {
 
     void fromUpstream(HttpObject message) {
         if (state != State.SENT && state != State.RELAYING) {
+            // Bytes after the end of the response (or of a HEAD/204/304 answer): the connection is not reusable.
             ReferenceCountUtil.release(message);
+            retireUpstream();
             return;
         }
-        if (message instanceof HttpResponse response) {
-            if (!responseHead(response)) {
-                return;
-            }
+        if (message instanceof HttpResponse response && !responseHead(response)) {
+            return;
         }
         if (message instanceof HttpContent content) {
             responseContent(content);
@@ -197,7 +252,7 @@ final class ForwardExchange implements Exchange {
 
     /** Returns false when the head was consumed here (informational, or refused). */
     private boolean responseHead(HttpResponse response) {
-        if (response.decoderResult().isFailure() || state != State.SENT) {
+        if (response.decoderResult().isFailure() || state != State.SENT || !wellFramed(response)) {
             ReferenceCountUtil.release(response);
             failUpstream(HttpResponseStatus.BAD_GATEWAY);
             return false;
@@ -207,16 +262,22 @@ final class ForwardExchange implements Exchange {
             if (response.status().code() == 101) {
                 failUpstream(HttpResponseStatus.BAD_GATEWAY); // no upgrade was asked for
             } else {
-                skippingInformational = true; // 100 or 103: the front speaks for itself to the client
+                skippingInformational = true; // 100, 102, 103: interim; the front speaks for itself to the client
             }
             return false;
         }
         cancelTimer();
         state = State.RELAYING;
         upstreamKeepAlive = HttpUtil.isKeepAlive(response);
-        HttpResponse head = relayedHead(response);
-        ctx.write(head);
+        ctx.write(relayedHead(response));
         return true;
+    }
+
+    /** Both Content-Length and Transfer-Encoding, or several lengths: the child's framing cannot be trusted. */
+    private static boolean wellFramed(HttpResponse response) {
+        HttpHeaders headers = response.headers();
+        return !(headers.contains(HttpHeaderNames.CONTENT_LENGTH) && headers.contains(HttpHeaderNames.TRANSFER_ENCODING))
+                && headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size() <= 1;
     }
 
     /** The child's response head minus its hop-by-hop headers; the client's keep-alive is the front's decision. */
@@ -224,9 +285,9 @@ final class ForwardExchange implements Exchange {
         HttpHeaders headers = response.headers();
         for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
             for (String token : connection.split(",")) {
-                String name = token.trim().toLowerCase(Locale.ROOT);
-                if (!name.equals("transfer-encoding") && !name.equals("content-length")) {
-                    headers.remove(name);
+                String name = token.trim().toLowerCase(java.util.Locale.ROOT);
+                if (!name.isEmpty() && !name.equals("transfer-encoding") && !name.equals("content-length")) {
+                    headers.remove(name); // named as hop-by-hop by the child; framing headers are the codec's
                 }
             }
         }
@@ -237,12 +298,17 @@ final class ForwardExchange implements Exchange {
                 .remove(HttpHeaderNames.TRAILER)
                 .remove(HttpHeaderNames.UPGRADE);
         boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
-        boolean bodyless = request.method().equals(HttpMethod.HEAD) || response.status().code() == 204
-                || response.status().code() == 304;
-        if (!framed && !bodyless) {
+        int code = response.status().code();
+        boolean bodyless = request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
+        if (bodyless) {
+            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
+            if (code == 204) {
+                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
+            }
+        } else if (!framed) {
             upstreamKeepAlive = false; // the child ends its body by closing
             if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-                HttpUtil.setTransferEncodingChunked(response, true);
+                HttpUtil.setTransferEncodingChunked(response, true); // streams on, with a real end marker
             }
         }
         response.setProtocolVersion(HttpVersion.HTTP_1_1);
@@ -265,27 +331,75 @@ final class ForwardExchange implements Exchange {
             truncated();
             return;
         }
-        if (!(content instanceof LastHttpContent)) {
-            ctx.write(content);
-            return;
-        }
+        boolean last = content instanceof LastHttpContent;
         if (content.content().isReadable()) {
-            ctx.write(new io.netty.handler.codec.http.DefaultHttpContent(content.content().retain()));
+            relay(content.content().retain());
         }
         content.release(); // the child's trailers are not passed on
-        finish();
+        if (last) {
+            upstreamDone();
+        }
     }
 
-    private void finish() {
-        state = State.DONE;
-        release();
-        // Parked before the last write: its completion may start the next pipelined request at once.
-        if (upstreamKeepAlive && upstream.isActive()) {
-            service.park(ctx.channel(), upstream);
+    /**
+     * Straight to the client while it keeps up (its outbound buffer up to the high water mark is the memory
+     * buffer), else to the spool so the child is never held back by a slow client.
+     */
+    private void relay(io.netty.buffer.ByteBuf data) {
+        if ((spool == null || spool.isEmpty()) && (ctx.channel().isWritable() || !spooling())) {
+            ctx.write(new DefaultHttpContent(data));
+            return;
+        }
+        try {
+            if (spool == null) {
+                spool = new ResponseSpool(ctx, service.config().tempDirectory(), service.config().maxTempFileSize(),
+                        this::spoolProgress);
+            }
+            spool.append(data);
+        } catch (IOException e) {
+            service.log().warn("cannot buffer a response in {}: {}", service.config().tempDirectory(), e.toString());
+            ctx.write(new DefaultHttpContent(data)); // the client's own buffer takes it; reads pause on writability
+        }
+    }
+
+    private boolean spooling() {
+        return service.config().maxTempFileSize() > 0;
+    }
+
+    /** The child sent its whole response: free its slot and connection now, whatever the client's pace. */
+    private void upstreamDone() {
+        upstreamFinished = true;
+        releaseSlot();
+        Channel channel = upstream;
+        UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
+        if (upstreamKeepAlive && channel.isActive()) {
+            service.park(ctx.channel(), channel);
         } else {
-            upstream.close();
+            handler.detach();
+            channel.close();
+        }
+        state = State.FLUSHING;
+        finishWhenFlushed();
+    }
+
+    /** Ends the client's response once the spool has handed everything over. */
+    private void finishWhenFlushed() {
+        if (state != State.FLUSHING || (spool != null && !spool.isEmpty())) {
+            ctx.flush();
+            return;
+        }
+        state = State.DONE;
+        if (truncatedResponse) {
+            ChannelFuture flushed = ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            flushed.addListener(f -> {
+                release();
+                ctx.close();
+            });
+            done.tryFailure(new IOException("the child's response was truncated"));
+            return;
         }
         ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFutureListener) f -> {
+            release();
             if (f.isSuccess()) {
                 done.trySuccess();
             } else {
@@ -294,19 +408,41 @@ final class ForwardExchange implements Exchange {
         });
     }
 
+    private void spoolProgress() {
+        if (state == State.RELAYING) {
+            readUpstreamIfRoom();
+        } else if (state == State.FLUSHING) {
+            spool.drain();
+            finishWhenFlushed();
+        }
+    }
+
     void upstreamReadComplete() {
         if (state == State.RELAYING) {
-            ctx.flush();
+            ctx.flush(); // once per read burst
+            readUpstreamIfRoom();
+        } else if (state == State.SENT) {
+            upstream.read();
         }
-        if ((state == State.SENT || state == State.RELAYING) && ctx.channel().isWritable()) {
+    }
+
+    private void readUpstreamIfRoom() {
+        boolean room = ctx.channel().isWritable() ? (spool == null || spool.isEmpty() || spool.hasRoom())
+                : spooling() && (spool == null || spool.hasRoom());
+        if (room && upstream != null) {
             upstream.read();
         }
     }
 
     @Override
     public void clientWritable() {
-        if (state == State.RELAYING && upstream != null) {
-            upstream.read();
+        if (spool != null) {
+            spool.drain();
+        }
+        if (state == State.RELAYING) {
+            readUpstreamIfRoom();
+        } else if (state == State.FLUSHING) {
+            finishWhenFlushed();
         }
     }
 
@@ -314,14 +450,17 @@ final class ForwardExchange implements Exchange {
     void upstreamClosed(Throwable cause) {
         switch (state) {
             case SENT -> {
-                if (reused && !retried) {
-                    // A kept-alive connection the child had already closed: one more try on a fresh one.
-                    retried = true;
+                if (mayRetry()) {
                     cancelTimer();
-                    upstream.pipeline().get(UpstreamHandler.class).detach();
-                    upstream.close();
+                    retireUpstream();
                     state = State.WAITING;
-                    connect();
+                    long left = queueDeadline - System.nanoTime();
+                    timer = ctx.executor().schedule(this::queueTimedOut, Math.max(left, 0), TimeUnit.NANOSECONDS);
+                    if (reused) {
+                        connect(); // a kept-alive connection the child had already closed: at once on a fresh one
+                    } else {
+                        ctx.executor().schedule(this::connect, CONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
+                    }
                 } else {
                     failUpstream(HttpResponseStatus.BAD_GATEWAY);
                 }
@@ -332,26 +471,65 @@ final class ForwardExchange implements Exchange {
         }
     }
 
-    /** The response was cut short after its head: pass on what came, then close so the client sees the loss. */
+    /**
+     * Whether a request whose connection failed before any response byte may be sent again: once after a kept-alive
+     * connection turned out dead (any method when the bytes never left, else only idempotent ones), and once more
+     * for an idempotent request whose fresh connection was reset (a child dying or restarting accepts and drops).
+     * A request that may have reached the child is never resent when repeating it could do harm.
+     */
+    private boolean mayRetry() {
+        if (skippingInformational || System.nanoTime() >= queueDeadline) {
+            return false;
+        }
+        boolean idempotent = IDEMPOTENT.contains(request.method());
+        if (reused && !retriedPooled && (sendFailed || idempotent)) {
+            retriedPooled = true;
+            return true;
+        }
+        if (!reused && !retriedFresh && idempotent) {
+            retriedFresh = true;
+            return true;
+        }
+        return false;
+    }
+
+    /**
+     * The response was cut short after its head: pass on what came, then close so the client sees the loss (no
+     * last chunk, fewer bytes than the Content-Length).
+     */
     private void truncated() {
-        state = State.DONE;
-        release();
-        upstream.close();
-        ctx.flush();
-        ctx.close();
-        done.tryFailure(new java.io.IOException("response from the child was truncated"));
+        truncatedResponse = true;
+        upstreamKeepAlive = false;
+        upstreamFinished = true;
+        releaseSlot();
+        retireUpstream();
+        state = State.FLUSHING;
+        finishWhenFlushed();
+    }
+
+    private void retireUpstream() {
+        if (upstream != null) {
+            UpstreamHandler handler = upstream.pipeline().get(UpstreamHandler.class);
+            if (handler != null) {
+                handler.detach();
+            }
+            upstream.close();
+        }
     }
 
     private void failUpstream(HttpResponseStatus status) {
-        if (upstream != null) {
-            upstream.pipeline().get(UpstreamHandler.class).detach();
-            upstream.close();
-        }
+        retireUpstream();
         answer(status, false);
     }
 
+    private void bodyTimedOut() {
+        if (state == State.RECEIVING) {
+            answer(HttpResponseStatus.REQUEST_TIMEOUT, true);
+        }
+    }
+
     private void queueTimedOut() {
-        if (state == State.WAITING) {
+        if (state == State.QUEUED || state == State.WAITING) {
             answer(HttpResponseStatus.SERVICE_UNAVAILABLE, false);
         }
     }
@@ -376,8 +554,7 @@ final class ForwardExchange implements Exchange {
             if (f.isSuccess() && !close) {
                 done.trySuccess();
             } else {
-                done.tryFailure(f.isSuccess() ? new java.io.IOException("connection closed after " + status)
-                        : f.cause());
+                done.tryFailure(f.isSuccess() ? new IOException("connection closed after " + status) : f.cause());
             }
         });
     }
@@ -387,13 +564,14 @@ final class ForwardExchange implements Exchange {
         if (state == State.DONE) {
             return;
         }
+        boolean upstreamBusy = !upstreamFinished;
         state = State.DONE;
         cancelTimer();
         release();
-        if (upstream != null) {
-            upstream.close();
+        if (upstreamBusy) {
+            retireUpstream();
         }
-        done.tryFailure(new java.nio.channels.ClosedChannelException());
+        done.tryFailure(new ClosedChannelException());
     }
 
     private void cancelTimer() {
@@ -403,14 +581,21 @@ final class ForwardExchange implements Exchange {
         }
     }
 
+    private void releaseSlot() {
+        if (slot != null) {
+            slot.release();
+            slot = null;
+        }
+    }
+
     private void release() {
+        releaseSlot();
         if (body != null) {
             body.release();
             body = null;
         }
-        if (upstreamRequest != null) {
-            upstreamRequest.release();
-            upstreamRequest = null;
+        if (spool != null) {
+            spool.release();
         }
     }
 }

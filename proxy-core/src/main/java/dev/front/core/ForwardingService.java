@@ -1,5 +1,6 @@
 package dev.front.core;
 
+import dev.front.config.ForwardingConfig;
 import dev.front.config.Limits;
 import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
@@ -30,17 +31,22 @@ public final class ForwardingService {
     private final SocketAddress upstreamAddress;
     private final ForwardedHeaderPolicy policy;
     private final Limits limits;
+    private final ForwardingConfig config;
+    private final ConcurrencyLimiter limiter;
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("front.forwarding");
     private final ChildGate gate;
     private final boolean supervised;
     private final int listenerPort;
 
     /**
-     * @param supervised true when the front spawned the child: a refused connection then means "starting or
-     *                   restarting" and the request waits up to {@code --queue-timeout}; for a sidecar upstream it
-     *                   is a 502 at once
+     * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
+     *                   refusing child is then told 503 (it is restarting); for a sidecar upstream it is a 502
      */
     public ForwardingService(Transport transport, SocketAddress upstreamAddress, ForwardedHeaderPolicy policy,
-                             Limits limits, ChildGate gate, boolean supervised, int listenerPort) {
+                             Limits limits, ForwardingConfig config, ChildGate gate, boolean supervised,
+                             int listenerPort) {
+        this.config = config;
+        this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
         this.transport = transport;
         this.upstreamAddress = upstreamAddress;
         this.policy = policy;
@@ -61,6 +67,18 @@ public final class ForwardingService {
 
     Limits limits() {
         return limits;
+    }
+
+    ForwardingConfig config() {
+        return config;
+    }
+
+    ConcurrencyLimiter limiter() {
+        return limiter;
+    }
+
+    org.slf4j.Logger log() {
+        return LOG;
     }
 
     ChildGate gate() {

@@ -58,15 +58,13 @@ public final class FrontServer implements AutoCloseable {
                     @Override
                     protected void initChannel(Channel ch) {
                         clients.add(ch);
-                        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(8192)
-                                .setMaxHeaderSize(32 * 1024)
-                                .setMaxChunkSize(64 * 1024)
-                                .setStrictLineParsing(true)
-                                .setUseRfc9112TransferEncoding(true);
+                        HttpDecoderConfig decoder = clientDecoderConfig();
                         ch.pipeline()
                                 .addLast(HandlerNames.IDLE,
                                         new IdleStateHandler(true, 0, 0, keepAliveMillis, TimeUnit.MILLISECONDS))
+                                .addLast(HandlerNames.HEADER_TIMEOUT, new HeaderTimeoutHandler(
+                                        config.limits().headerTimeout().toNanos()))
+                                .addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler())
                                 .addLast(HandlerNames.CODEC, new HttpServerCodec(decoder))
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                                 .addLast(HandlerNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())
@@ -74,6 +72,20 @@ public final class FrontServer implements AutoCloseable {
                     }
                 });
         listener = bootstrap.bind(config.host(), config.port()).sync().channel();
+    }
+
+    /**
+     * The client codec's limits and strictness: request line 8 KiB (414), whole head 32 KiB (431), bare CR or LF
+     * refused, Transfer-Encoding per RFC 9112, header names and values validated. {@link RequestChecks} adds what
+     * the codec cannot express.
+     */
+    static HttpDecoderConfig clientDecoderConfig() {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(RequestChecks.MAX_REQUEST_LINE)
+                .setMaxHeaderSize(RequestChecks.MAX_HEAD_SIZE)
+                .setMaxChunkSize(64 * 1024)
+                .setStrictLineParsing(true)
+                .setUseRfc9112TransferEncoding(true);
     }
 
     /** The port actually bound (useful with port 0). */

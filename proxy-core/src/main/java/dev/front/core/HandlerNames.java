@@ -4,6 +4,8 @@ package dev.front.core;
  * Names of the client pipeline's handlers, in pipeline order (read top to bottom for inbound):
  * <ol>
  *   <li>{@link #IDLE}: closes connections idle between requests ({@code --keep-alive-timeout})</li>
+ *   <li>{@link #HEADER_TIMEOUT}: a request head must be complete within {@code --header-timeout} of its first byte (408)</li>
+ *   <li>{@link #OBS_FOLD}: refuses folded header lines, which the codec would silently join</li>
  *   <li>{@link #CODEC}: HTTP/1.1 parsing with the front's limits, and response encoding</li>
  *   <li>{@link #FLOW}: hands the router one decoded message per read, so pipelined requests wait their turn</li>
  *   <li>{@link #KEEP_ALIVE}: the front's own keep-alive decision; closes after a response that ends the connection</li>
@@ -14,6 +16,8 @@ package dev.front.core;
 public final class HandlerNames {
 
     public static final String IDLE = "idle";
+    public static final String HEADER_TIMEOUT = "headerTimeout";
+    public static final String OBS_FOLD = "obsFold";
     public static final String CODEC = "codec";
     public static final String FLOW = "flow";
     public static final String KEEP_ALIVE = "keepAlive";

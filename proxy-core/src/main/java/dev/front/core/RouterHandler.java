@@ -6,11 +6,9 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.handler.timeout.IdleStateEvent;
@@ -32,6 +30,8 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private Exchange exchange;
     /** A read was asked for and no message has come since: FlowControlHandler ends a read at readComplete. */
     private boolean readRequested;
+    /** The router is answering a request it refused; the answer closes the connection once written. */
+    private boolean rejecting;
 
     /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
     RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding) {
@@ -84,27 +84,30 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+        HeaderTimeoutHandler headerTimeout = ctx.pipeline().get(HeaderTimeoutHandler.class);
+        if (headerTimeout != null) {
+            headerTimeout.disarm();
+        }
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
-            reject(ctx, statusFor(result.cause()));
+            reject(ctx, RequestChecks.unsupportedCoding(request) ? HttpResponseStatus.NOT_IMPLEMENTED
+                    : statusFor(result.cause()));
             return;
         }
-        if (!request.protocolVersion().equals(HttpVersion.HTTP_1_1)
-                && !request.protocolVersion().equals(HttpVersion.HTTP_1_0)) {
-            reject(ctx, HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED);
-            return;
-        }
-        int hosts = request.headers().getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1 || (hosts == 0 && request.protocolVersion().equals(HttpVersion.HTTP_1_1))) {
-            reject(ctx, HttpResponseStatus.BAD_REQUEST);
+        HttpResponseStatus refusal = RequestChecks.refusal(request);
+        if (refusal != null) {
+            reject(ctx, refusal);
             return;
         }
         ChannelPromise done = ctx.newPromise();
         done.addListener((ChannelFutureListener) f -> {
             exchange = null;
             if (f.isSuccess()) {
+                if (headerTimeout != null) {
+                    headerTimeout.arm(); // the next head is timed from its first byte
+                }
                 requestRead(ctx);
-            } else {
+            } else if (!rejecting) {
                 ctx.close();
             }
         });
@@ -145,8 +148,10 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     /** The request cannot be framed or trusted: answer and close, so nothing after it is ever read. */
     private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
         if (exchange != null) {
-            exchange.abort();
+            Exchange aborted = exchange;
             exchange = null;
+            rejecting = true; // the aborted exchange must not close the connection before this answer is out
+            aborted.abort();
         }
         ErrorResponses.send(ctx, status, true);
     }
@@ -161,6 +166,10 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == HeaderTimeoutHandler.EXPIRED && exchange == null) {
+            reject(ctx, HttpResponseStatus.REQUEST_TIMEOUT); // --header-timeout: a head never completed
+            return;
+        }
         if (evt instanceof IdleStateEvent && exchange == null) {
             ctx.close(); // idle between requests for --keep-alive-timeout
             return;

@@ -62,7 +62,8 @@ final class Front {
             upstreamAddress = transport.addressOf(config.upstream().get());
         }
         ForwardingService forwarding = upstreamAddress == null ? null : new ForwardingService(transport,
-                upstreamAddress, policy, config.limits(), gate, config.spawnsChild(), config.port());
+                upstreamAddress, policy, config.limits(), config.forwarding(), gate, config.spawnsChild(),
+                config.port());
         FrontServer server = new FrontServer(config, transport, group, new StaticFileService(config.directoryIndex()),
                 forwarding);
         try {

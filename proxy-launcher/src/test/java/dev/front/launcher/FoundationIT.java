@@ -216,7 +216,8 @@ class FoundationIT {
         Process upstream = new ProcessBuilder("python3", HELLO.resolve("app.py").toString(),
                 Integer.toString(upstreamPort)).redirectErrorStream(true)
                 .redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-        try (FrontProcess sidecar = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + upstreamPort))) {
+        try (FrontProcess sidecar = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + upstreamPort,
+                "--queue-timeout", "1"))) { // a refused upstream is retried until the queue deadline
             assertThat(FrontProcess.awaitPort(upstreamPort, STARTUP)).isTrue();
             sidecar.awaitStatus("/", 200, STARTUP);
             upstream.destroy();

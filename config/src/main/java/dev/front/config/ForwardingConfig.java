@@ -1,0 +1,46 @@
+package dev.front.config;
+
+import java.nio.file.Path;
+import java.util.Optional;
+
+/**
+ * How the front buffers and paces what it forwards to the upstream (see shared/spec/forwarding.md). Names follow
+ * nginx where mod_wsgi-express has no equivalent.
+ *
+ * @param clientBodyBufferSize request body bytes kept in memory; a larger body goes to a temp file
+ *                             ({@code --client-body-buffer-size}, like nginx's {@code client_body_buffer_size})
+ * @param maxTempFileSize      response bytes the front may hold in a temp file while the client reads slowly; beyond
+ *                             it the child is read only as fast as the client takes the response; 0 turns response
+ *                             buffering to disk off ({@code --max-temp-file-size}, nginx's
+ *                             {@code proxy_max_temp_file_size})
+ * @param tempDir              where request and response temp files go; empty = {@code java.io.tmpdir}
+ *                             ({@code --temp-dir})
+ * @param maxConcurrency       requests forwarded to the upstream at once; more wait in a FIFO queue up to
+ *                             {@code --queue-timeout}; 0 = no cap ({@code --max-concurrency})
+ */
+public record ForwardingConfig(int clientBodyBufferSize, long maxTempFileSize, Optional<Path> tempDir,
+                               int maxConcurrency) {
+
+    public ForwardingConfig {
+        if (clientBodyBufferSize < 0) {
+            throw new IllegalArgumentException("--client-body-buffer-size: " + clientBodyBufferSize
+                    + " (expected: 0 or more bytes)");
+        }
+        if (maxTempFileSize < 0) {
+            throw new IllegalArgumentException("--max-temp-file-size: " + maxTempFileSize
+                    + " (expected: 0 or more bytes)");
+        }
+        if (maxConcurrency < 0) {
+            throw new IllegalArgumentException("--max-concurrency: " + maxConcurrency + " (expected: 0 or more)");
+        }
+    }
+
+    public static ForwardingConfig defaults() {
+        return new ForwardingConfig(64 * 1024, 1024L * 1024 * 1024, Optional.empty(), 0);
+    }
+
+    /** The directory for temp files: {@code --temp-dir} or {@code java.io.tmpdir}. */
+    public Path tempDirectory() {
+        return tempDir.orElseGet(() -> Path.of(System.getProperty("java.io.tmpdir")));
+    }
+}

@@ -1,0 +1,213 @@
+package dev.front.core;
+
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.Locale;
+
+/**
+ * Refuses obsolete line folding (a header line that starts with a space or tab, RFC 9112 5.2). Netty's codec
+ * silently joins such a line to the previous value and has no switch to refuse it, so this handler, before the
+ * codec, follows the request framing just enough to know where each head is: heads line by line, bodies skipped by
+ * Content-Length or by chunk sizes. When a head is folded, the bytes of that head and everything after it are
+ * replaced by one line the codec itself refuses, so the refusal reaches the router as a failed request, in order
+ * after any request pipelined before it, and the connection is answered 400 and closed. When the framing cannot be
+ * followed (the codec then refuses the request anyway) the handler stops looking.
+ */
+final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
+
+    /**
+     * Refused by the codec wherever it lands: as a request line (no spaces: HTTP/0.9) and as a header line (a name
+     * with parentheses); the router answers the failed request with 400.
+     */
+    private static final byte[] REFUSED_LINE = "(obs-fold)\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
+    private static final int MAX_RECORDED_LINE = 256;
+
+    private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, REFUSED, BLIND }
+
+    private State state = State.HEAD;
+    private final StringBuilder line = new StringBuilder();
+    private boolean lineTooLong;
+    private boolean atLineStart = true;
+    private boolean requestLineSeen;
+    private long contentLength;
+    private boolean chunked;
+    private long remaining;
+    /** Set by {@link #startHead()} so the scanning loop notes where the next head begins. */
+    private boolean headStarted;
+
+    @Override
+    public void channelRead(ChannelHandlerContext ctx, Object msg) {
+        if (!(msg instanceof ByteBuf in) || state == State.BLIND) {
+            ctx.fireChannelRead(msg);
+            return;
+        }
+        if (state == State.REFUSED) {
+            ReferenceCountUtil.release(msg);
+            return;
+        }
+        int end = in.writerIndex();
+        int i = in.readerIndex();
+        // Where the current head starts in this buffer; -1 when it started in an earlier one.
+        int headStart = state == State.HEAD && !requestLineSeen ? i : -1;
+        while (i < end && state != State.BLIND) {
+            headStarted = false;
+            switch (state) {
+                case FIXED_BODY, CHUNK_DATA -> {
+                    int skip = (int) Math.min(remaining, end - i);
+                    i += skip;
+                    remaining -= skip;
+                    if (remaining == 0 && state == State.FIXED_BODY) {
+                        startHead();
+                    } else if (remaining == 0) {
+                        state = State.CHUNK_END;
+                        remaining = 2;
+                    }
+                }
+                case CHUNK_END -> {
+                    i++;
+                    if (--remaining == 0) {
+                        state = State.CHUNK_SIZE;
+                    }
+                }
+                default -> {
+                    byte b = in.getByte(i);
+                    if (state == State.HEAD && atLineStart && requestLineSeen && (b == ' ' || b == '\t')) {
+                        refuse(ctx, in, headStart);
+                        return;
+                    }
+                    i++;
+                    if (b == '\n') {
+                        endOfLine();
+                    } else {
+                        atLineStart = false;
+                        if (b != '\r') {
+                            record(b);
+                        }
+                    }
+                }
+            }
+            if (headStarted) {
+                headStart = i;
+            }
+        }
+        ctx.fireChannelRead(msg);
+    }
+
+    private void record(byte b) {
+        if (line.length() < MAX_RECORDED_LINE) {
+            line.append((char) (b & 0xff));
+        } else {
+            lineTooLong = true;
+        }
+    }
+
+    private void endOfLine() {
+        String text = lineTooLong ? null : line.toString();
+        line.setLength(0);
+        lineTooLong = false;
+        atLineStart = true;
+        switch (state) {
+            case HEAD -> {
+                if (text != null && text.isEmpty()) {
+                    if (requestLineSeen) {
+                        endOfHead();
+                    } // else: an empty line before the request line, which the codec skips
+                } else if (!requestLineSeen) {
+                    requestLineSeen = true;
+                } else if (text != null) {
+                    header(text);
+                }
+            }
+            case CHUNK_SIZE -> chunkSize(text);
+            case TRAILERS -> {
+                if (text != null && text.isEmpty()) {
+                    state = State.HEAD;
+                    startHead();
+                }
+            }
+            default -> {
+            }
+        }
+    }
+
+    private void header(String text) {
+        int colon = text.indexOf(':');
+        if (colon < 0) {
+            return;
+        }
+        String name = text.substring(0, colon).toLowerCase(Locale.ROOT);
+        String value = text.substring(colon + 1).trim();
+        if (name.equals("transfer-encoding")) {
+            chunked = true; // anything but one final "chunked" is refused by the router and the connection closed
+        } else if (name.equals("content-length")) {
+            try {
+                contentLength = Long.parseLong(value);
+            } catch (NumberFormatException e) {
+                contentLength = -1; // refused by the codec
+            }
+        }
+    }
+
+    private void endOfHead() {
+        if (chunked) {
+            state = State.CHUNK_SIZE;
+        } else if (contentLength > 0) {
+            state = State.FIXED_BODY;
+            remaining = contentLength;
+        } else if (contentLength < 0) {
+            state = State.BLIND;
+        } else {
+            startHead();
+        }
+    }
+
+    private void chunkSize(String text) {
+        if (text == null) {
+            state = State.BLIND;
+            return;
+        }
+        int endOfSize = 0;
+        while (endOfSize < text.length() && Character.digit(text.charAt(endOfSize), 16) >= 0) {
+            endOfSize++;
+        }
+        if (endOfSize == 0 || endOfSize > 15) {
+            state = State.BLIND; // the codec refuses the chunk
+            return;
+        }
+        long size = Long.parseLong(text.substring(0, endOfSize), 16);
+        if (size == 0) {
+            state = State.TRAILERS;
+        } else {
+            state = State.CHUNK_DATA;
+            remaining = size;
+        }
+    }
+
+    private void startHead() {
+        headStarted = true;
+        state = State.HEAD;
+        requestLineSeen = false;
+        contentLength = 0;
+        chunked = false;
+        atLineStart = true;
+        line.setLength(0);
+    }
+
+    /** Passes on the bytes before the folded head, then a line the codec refuses; drops everything after. */
+    private void refuse(ChannelHandlerContext ctx, ByteBuf in, int headStart) {
+        state = State.REFUSED;
+        int before = Math.max(headStart, in.readerIndex()) - in.readerIndex();
+        ByteBuf passed = in.readRetainedSlice(before);
+        in.release();
+        if (passed.isReadable()) {
+            ctx.fireChannelRead(passed);
+        } else {
+            passed.release();
+        }
+        ctx.fireChannelRead(Unpooled.wrappedBuffer(REFUSED_LINE));
+    }
+}

@@ -1,0 +1,81 @@
+package dev.front.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import io.netty.buffer.Unpooled;
+import io.netty.channel.embedded.EmbeddedChannel;
+import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpServerCodec;
+import io.netty.util.ReferenceCountUtil;
+import java.nio.charset.StandardCharsets;
+import java.util.ArrayList;
+import java.util.List;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ObsFoldHandlerTest {
+
+    /** Feeds {@code pieces} to the handler and the real codec; returns "ok URI" / "failed" per decoded head. */
+    private static List<String> heads(String... pieces) {
+        EmbeddedChannel channel = new EmbeddedChannel(new ObsFoldHandler(),
+                new HttpServerCodec(FrontServer.clientDecoderConfig()));
+        for (String piece : pieces) {
+            channel.writeInbound(Unpooled.copiedBuffer(piece, StandardCharsets.ISO_8859_1));
+        }
+        List<String> heads = new ArrayList<>();
+        Object message;
+        while ((message = channel.readInbound()) != null) {
+            if (message instanceof HttpRequest request) {
+                heads.add(request.decoderResult().isSuccess() ? "ok " + request.uri() : "failed");
+            } else if (message instanceof HttpContent content && content.decoderResult().isFailure()) {
+                heads.add("bad content");
+            }
+            ReferenceCountUtil.release(message);
+        }
+        channel.finishAndReleaseAll();
+        return heads;
+    }
+
+    /** The same bytes one at a time: the framing must be followed across any split. */
+    private static List<String> bytewise(String raw) {
+        String[] pieces = new String[raw.length()];
+        for (int i = 0; i < raw.length(); i++) {
+            pieces[i] = raw.substring(i, i + 1);
+        }
+        return heads(pieces);
+    }
+
+    @Test
+    void foldedHeaderLineIsRefused() {
+        String raw = "GET /a HTTP/1.1\r\nHost: a\r\nX: one\r\n two\r\n\r\n";
+        assertThat(heads(raw)).containsExactly("failed");
+        assertThat(bytewise(raw)).containsExactly("failed");
+        assertThat(heads("GET /a HTTP/1.1\r\nHost: a\r\nX: one\r\n\ttwo\r\n\r\n")).containsExactly("failed");
+    }
+
+    @Test
+    void requestsBeforeTheFoldedOneAreDecodedAndNothingAfterIt() {
+        String raw = "GET /1 HTTP/1.1\r\nHost: a\r\n\r\n"
+                + "POST /2 HTTP/1.1\r\nHost: a\r\nContent-Length: 7\r\n\r\n\r\n x\r\n y"
+                + "POST /3 HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n4\r\n\r\n z\r\n0\r\nT: 1\r\n\r\n"
+                + "GET /4 HTTP/1.1\r\nHost: a\r\nX: 1\r\n folded\r\n\r\n"
+                + "GET /5 HTTP/1.1\r\nHost: a\r\n\r\n";
+        assertThat(heads(raw)).containsExactly("ok /1", "ok /2", "ok /3", "failed");
+        assertThat(bytewise(raw)).containsExactly("ok /1", "ok /2", "ok /3", "failed");
+    }
+
+    @Test
+    void bodiesThatLookLikeFoldsAreLeftAlone() {
+        String raw = "POST /1 HTTP/1.1\r\nHost: a\r\nContent-Length: 8\r\n\r\nA: b\r\n c"
+                + "\r\nGET /2 HTTP/1.1\r\nHost: a\r\n\r\n";
+        assertThat(heads(raw)).containsExactly("ok /1", "ok /2");
+        assertThat(bytewise(raw)).containsExactly("ok /1", "ok /2");
+    }
+
+    @Test
+    void aFoldSplitAcrossReadsIsRefused() {
+        assertThat(heads("GET /a HTTP/1.1\r\nHost: a\r\nX: one\r\n", " two\r\n\r\n")).containsExactly("failed");
+    }
+}
