@@ -97,11 +97,15 @@ public final class FrontServer implements AutoCloseable {
         return transport.name();
     }
 
-    /** Closes the listener; connections already accepted carry on. */
+    /**
+     * Closes the listener; connections already accepted finish the request they are on and then close, idle ones
+     * close at once, so that draining takes as long as the slowest request rather than the keep-alive timeout.
+     */
     public void stopAccepting() {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
+        clients.forEach(client -> client.pipeline().fireUserEventTriggered(RouterHandler.DRAIN));
     }
 
     /** Waits until every client connection has closed, up to {@code timeout}; true when none is left. */

@@ -21,6 +21,9 @@ import io.netty.util.ReferenceCountUtil;
  */
 final class RouterHandler extends ChannelInboundHandlerAdapter {
 
+    /** Fired at every client connection when the front stops accepting (see {@link FrontServer#stopAccepting}). */
+    static final Object DRAIN = new Object();
+
     private static final AliasService NOT_FOUND =
             (ctx, request, target) -> ErrorResponses.send(ctx, HttpResponseStatus.NOT_FOUND, false);
 
@@ -28,6 +31,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private final AliasService aliasService;
     private final ForwardingService forwarding;
     private Exchange exchange;
+    private boolean draining;
     /** A read was asked for and no message has come since: FlowControlHandler ends a read at readComplete. */
     private boolean readRequested;
     /** The router is answering a request it refused; the answer closes the connection once written. */
@@ -102,7 +106,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         ChannelPromise done = ctx.newPromise();
         done.addListener((ChannelFutureListener) f -> {
             exchange = null;
-            if (f.isSuccess()) {
+            if (f.isSuccess() && draining) {
+                ctx.close();
+            } else if (f.isSuccess()) {
                 if (headerTimeout != null) {
                     headerTimeout.arm(); // the next head is timed from its first byte
                 }
@@ -166,6 +172,14 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
+        if (evt == DRAIN) {
+            // The front is stopping: an idle connection goes now, a busy one after its current response.
+            draining = true;
+            if (exchange == null) {
+                ctx.close();
+            }
+            return;
+        }
         if (evt == HeaderTimeoutHandler.EXPIRED && exchange == null) {
             reject(ctx, HttpResponseStatus.REQUEST_TIMEOUT); // --header-timeout: a head never completed
             return;

@@ -211,6 +211,22 @@ class FoundationIT {
     }
 
     @Test
+    void termClosesIdleKeepAliveConnectionsInsteadOfWaitingForThem() throws Exception {
+        try (FrontProcess drained = FrontProcess.start(List.of("--graceful-timeout", "20", "--keep-alive-timeout", "60",
+                "--", "python3", HELLO.resolve("app.py").toString(), "{port}"))) {
+            drained.awaitStatus("/", 200, STARTUP);
+            try (RawHttp idle = RawHttp.connect(drained.port())) {
+                assertThat(idle.get("/").status()).isEqualTo(200);
+                long start = System.nanoTime();
+                drained.signal("TERM");
+                assertThat(idle.closedByServer(10_000)).isTrue();
+                drained.awaitExit(Duration.ofSeconds(30));
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(10));
+            }
+        }
+    }
+
+    @Test
     void sidecarForwardsToAnUpstreamItDidNotStartAndAnswers502WhenItIsGone() throws Exception {
         int upstreamPort = FrontProcess.freePort();
         Process upstream = new ProcessBuilder("python3", HELLO.resolve("app.py").toString(),
