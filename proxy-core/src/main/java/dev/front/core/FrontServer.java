@@ -28,6 +28,7 @@ public final class FrontServer implements AutoCloseable {
     private final Router router;
     private final AliasService aliasService;
     private final ForwardingService forwarding;
+    private final RequestObserver observer;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
@@ -36,6 +37,13 @@ public final class FrontServer implements AutoCloseable {
      */
     public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
                        ForwardingService forwarding) {
+        this(config, transport, group, aliasService, forwarding, new RequestObserver(new FrontMetrics(), null));
+    }
+
+    /** @param observer where each connection reports its requests (metrics, access log) */
+    public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
+                       ForwardingService forwarding, RequestObserver observer) {
+        this.observer = observer;
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -70,6 +78,7 @@ public final class FrontServer implements AutoCloseable {
                                 .addLast(HandlerNames.CODEC, new HttpServerCodec(decoder))
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                                 .addLast(HandlerNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())
+                                .addLast(HandlerNames.OBSERVER, observer.newHandler())
                                 .addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding));
                     }
                 });
