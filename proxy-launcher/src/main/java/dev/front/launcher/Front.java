@@ -1,6 +1,5 @@
 package dev.front.launcher;
 
-import dev.front.config.Alias;
 import dev.front.config.FrontConfig;
 import dev.front.config.Upstream;
 import dev.front.core.ChildGate;
@@ -16,7 +15,8 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.List;
+import java.util.Map;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class Front {
 
     private static final Logger log = LoggerFactory.getLogger("front");
+    /** Shown at the default level too (see {@link Logging}): the configuration in effect is always on record. */
+    private static final Logger startupLog = LoggerFactory.getLogger(Logging.STARTUP);
 
     private final FrontConfig config;
 
@@ -63,17 +65,36 @@ final class Front {
         }
         ForwardingService forwarding = upstreamAddress == null ? null : new ForwardingService(transport,
                 upstreamAddress, policy, config.limits(), gate, config.spawnsChild(), config.port());
+        Operations operations;
+        try {
+            operations = new Operations(config, policy, gate);
+        } catch (IllegalArgumentException e) {
+            System.err.println("front: " + e.getMessage()); // a bad --access-log-format pattern
+            return Main.USAGE;
+        }
         FrontServer server = new FrontServer(config, transport, group, new StaticFileService(config.directoryIndex()),
-                forwarding);
+                forwarding, operations.observer());
         try {
             server.start();
         } catch (Exception e) {
+            operations.close();
             System.err.println("front: --port " + config.port() + ": cannot listen on " + config.host() + ":"
                     + config.port() + " (" + e.getMessage() + ")");
             return 1;
         }
+        int adminPort;
+        try {
+            adminPort = operations.startAdmin(transport, group);
+        } catch (Exception e) {
+            server.close();
+            operations.close();
+            System.err.println("front: --admin-port " + config.adminPort().getAsInt() + ": cannot listen on "
+                    + config.host() + ":" + config.adminPort().getAsInt() + " (" + e.getMessage() + ")");
+            return 1;
+        }
+        stop.onRequest(operations::drain); // first: /readyz fails the moment TERM arrives
         stop.onRequest(server::stopAccepting);
-        logStartup(server, upstreamAddress);
+        logStartup(server, adminPort, upstreamAddress, childPort);
         if (policy.trustsEveryPeer() && !config.forwarded().trustProxyHeaders().isEmpty()) {
             log.warn("--trust-proxy-header is given without --trust-proxy: forwarding headers are trusted from every peer");
         }
@@ -90,19 +111,16 @@ final class Front {
             }
         } finally {
             server.close();
+            operations.close(); // last: /healthz answers until the front exits
         }
         log.info("exiting with status {}", status);
         return status;
     }
 
-    private void logStartup(FrontServer server, SocketAddress upstream) {
-        String aliases = config.aliases().stream()
-                .map(a -> a.urlPath() + " -> " + a.path())
-                .collect(Collectors.joining(", "));
-        log.info("listening on http://{}:{} ({}); aliases: {}; forwarding to: {}; child: {}",
-                config.host(), server.port(), server.transportName(), aliases.isEmpty() ? "none" : aliases,
-                upstream == null ? "nowhere (404)" : upstream,
-                config.spawnsChild() ? String.join(" ", config.childCommand()) : "none");
+    private void logStartup(FrontServer server, int adminPort, SocketAddress upstream, int childPort) {
+        List<String> childArgv = config.spawnsChild()
+                ? ChildCommand.of(config.childCommand(), childPort, Map.of()).argv() : null;
+        startupLog.info(StartupLine.of(config, server.port(), server.transportName(), adminPort, upstream, childArgv));
     }
 
     private static int freePort() throws IOException {
