@@ -1,6 +1,7 @@
 package dev.front.launcher;
 
 import dev.front.config.FrontConfig;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.stream.Collectors;
@@ -31,9 +32,9 @@ final class StartupLine {
         line.append("; aliases: ").append(aliases.isEmpty() ? "none" : aliases);
         line.append("; trusted proxies: ").append(trustedProxies(config));
         if (childArgv != null) {
-            line.append("; child: ").append(String.join(" ", childArgv)).append(" on ").append(upstream);
+            line.append("; child: ").append(String.join(" ", childArgv)).append(" on ").append(text(upstream));
         } else {
-            line.append("; upstream: ").append(upstream == null ? "none (unmatched requests get 404)" : upstream);
+            line.append("; upstream: ").append(upstream == null ? "none (unmatched requests get 404)" : text(upstream));
         }
         line.append("; access log: ").append(config.accessLog() ? config.accessLogFormat() : "off");
         var limits = config.limits();
@@ -43,6 +44,15 @@ final class StartupLine {
                 .append("s, graceful ").append(limits.gracefulTimeout().toSeconds())
                 .append("s; request body limit ").append(limits.limitRequestBody()).append(" bytes");
         return line.toString();
+    }
+
+    /** {@code 127.0.0.1:41237} rather than InetSocketAddress's {@code localhost/127.0.0.1:41237}. */
+    private static String text(SocketAddress address) {
+        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
+            String host = inet.getAddress().getHostAddress();
+            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+        }
+        return String.valueOf(address);
     }
 
     private static String trustedProxies(FrontConfig config) {
