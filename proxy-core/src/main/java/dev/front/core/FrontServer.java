@@ -34,22 +34,17 @@ public final class FrontServer implements AutoCloseable {
 
     /**
      * @param forwarding {@code null} when the front forwards nowhere (only aliases are served, the rest is 404)
+     * @param observer   where each connection reports its requests (metrics, access log)
      */
     public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
-                       ForwardingService forwarding) {
-        this(config, transport, group, aliasService, forwarding, new RequestObserver(new FrontMetrics(), null));
-    }
-
-    /** @param observer where each connection reports its requests (metrics, access log) */
-    public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
                        ForwardingService forwarding, RequestObserver observer) {
-        this.observer = observer;
         this.config = config;
         this.transport = transport;
         this.group = group;
         this.router = new Router(config.aliases());
         this.aliasService = aliasService;
         this.forwarding = forwarding;
+        this.observer = observer;
     }
 
     public void start() throws InterruptedException {
