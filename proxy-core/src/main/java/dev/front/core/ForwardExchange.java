@@ -67,6 +67,9 @@ final class ForwardExchange implements Exchange {
     private boolean truncatedResponse;
     private boolean sendFailed;
     private long queueDeadline;
+    /** When the request started waiting for the child (queue metrics); {@code queued} while it waits. */
+    private long queuedSince;
+    private boolean queued;
     private ScheduledFuture<?> timer;
 
     ForwardExchange(ChannelHandlerContext ctx, HttpRequest request, String originForm, ForwardingService service,
@@ -166,6 +169,8 @@ final class ForwardExchange implements Exchange {
             upstreamHeaders.set(HttpHeaderNames.CONTENT_LENGTH, body.length());
         }
         state = State.QUEUED;
+        queuedSince = service.metrics().queueEntered();
+        queued = true;
         queueDeadline = System.nanoTime() + service.limits().queueTimeout().toNanos();
         timer = ctx.executor().schedule(this::queueTimedOut, service.limits().queueTimeout().toNanos(),
                 TimeUnit.NANOSECONDS);
@@ -206,6 +211,7 @@ final class ForwardExchange implements Exchange {
                 // until the queue deadline rather than failing a request that would succeed a moment later.
                 ctx.executor().schedule(this::connect, CONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } else {
+                service.metrics().upstreamError(UpstreamError.REFUSED);
                 answer(service.supervised() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
                         false);
             }
@@ -213,6 +219,7 @@ final class ForwardExchange implements Exchange {
     }
 
     private void send(Channel channel) {
+        leaveQueue();
         cancelTimer();
         upstream = channel;
         state = State.SENT;
@@ -254,12 +261,14 @@ final class ForwardExchange implements Exchange {
     private boolean responseHead(HttpResponse response) {
         if (response.decoderResult().isFailure() || state != State.SENT || !wellFramed(response)) {
             ReferenceCountUtil.release(response);
+            service.metrics().upstreamError(UpstreamError.MALFORMED);
             failUpstream(HttpResponseStatus.BAD_GATEWAY);
             return false;
         }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             ReferenceCountUtil.release(response);
             if (response.status().code() == 101) {
+                service.metrics().upstreamError(UpstreamError.MALFORMED);
                 failUpstream(HttpResponseStatus.BAD_GATEWAY); // no upgrade was asked for
             } else {
                 skippingInformational = true; // 100, 102, 103: interim; the front speaks for itself to the client
@@ -328,6 +337,7 @@ final class ForwardExchange implements Exchange {
         }
         if (content.decoderResult().isFailure()) {
             content.release();
+            service.metrics().upstreamError(UpstreamError.MALFORMED);
             truncated();
             return;
         }
@@ -462,10 +472,14 @@ final class ForwardExchange implements Exchange {
                         ctx.executor().schedule(this::connect, CONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
                     }
                 } else {
+                    service.metrics().upstreamError(UpstreamError.RESET);
                     failUpstream(HttpResponseStatus.BAD_GATEWAY);
                 }
             }
-            case RELAYING -> truncated();
+            case RELAYING -> {
+                service.metrics().upstreamError(UpstreamError.RESET);
+                truncated();
+            }
             default -> {
             }
         }
@@ -536,12 +550,14 @@ final class ForwardExchange implements Exchange {
 
     private void requestTimedOut() {
         if (state == State.SENT) {
+            service.metrics().upstreamError(UpstreamError.TIMEOUT);
             failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT);
         }
     }
 
     /** The front's own answer instead of the child's; completes the exchange. */
     private void answer(HttpResponseStatus status, boolean close) {
+        leaveQueue();
         state = State.DONE;
         cancelTimer();
         release();
@@ -565,6 +581,7 @@ final class ForwardExchange implements Exchange {
             return;
         }
         boolean upstreamBusy = !upstreamFinished;
+        leaveQueue();
         state = State.DONE;
         cancelTimer();
         release();
@@ -572,6 +589,14 @@ final class ForwardExchange implements Exchange {
             retireUpstream();
         }
         done.tryFailure(new ClosedChannelException());
+    }
+
+    /** Once per request: it stops waiting for the child (sent, answered by the front, or aborted). */
+    private void leaveQueue() {
+        if (queued) {
+            queued = false;
+            service.metrics().queueLeft(queuedSince);
+        }
     }
 
     private void cancelTimer() {

@@ -38,13 +38,16 @@ public final class ForwardingService {
     private final boolean supervised;
     private final int listenerPort;
 
+    private final FrontMetrics metrics;
+
     /**
      * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
      *                   refusing child is then told 503 (it is restarting); for a sidecar upstream it is a 502
      */
     public ForwardingService(Transport transport, SocketAddress upstreamAddress, ForwardedHeaderPolicy policy,
                              Limits limits, ForwardingConfig config, ChildGate gate, boolean supervised,
-                             int listenerPort) {
+                             int listenerPort, FrontMetrics metrics) {
+        this.metrics = metrics;
         this.config = config;
         this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
         this.transport = transport;
@@ -59,6 +62,10 @@ public final class ForwardingService {
     Exchange start(ChannelHandlerContext ctx, HttpRequest request, String originForm, Runnable readMore,
                    ChannelPromise done) {
         return new ForwardExchange(ctx, request, originForm, this, readMore, done);
+    }
+
+    FrontMetrics metrics() {
+        return metrics;
     }
 
     ForwardedHeaderPolicy policy() {

@@ -28,20 +28,23 @@ public final class FrontServer implements AutoCloseable {
     private final Router router;
     private final AliasService aliasService;
     private final ForwardingService forwarding;
+    private final RequestObserver observer;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
     /**
      * @param forwarding {@code null} when the front forwards nowhere (only aliases are served, the rest is 404)
+     * @param observer   where each connection reports its requests (metrics, access log)
      */
     public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
-                       ForwardingService forwarding) {
+                       ForwardingService forwarding, RequestObserver observer) {
         this.config = config;
         this.transport = transport;
         this.group = group;
         this.router = new Router(config.aliases());
         this.aliasService = aliasService;
         this.forwarding = forwarding;
+        this.observer = observer;
     }
 
     public void start() throws InterruptedException {
@@ -68,6 +71,7 @@ public final class FrontServer implements AutoCloseable {
                                 .addLast(HandlerNames.CODEC, new HttpServerCodec(decoder))
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                                 .addLast(HandlerNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())
+                                .addLast(HandlerNames.OBSERVER, observer.newHandler())
                                 .addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding));
                     }
                 });

@@ -9,6 +9,8 @@ package dev.front.core;
  *   <li>{@link #CODEC}: HTTP/1.1 parsing with the front's limits, and response encoding</li>
  *   <li>{@link #FLOW}: hands the router one decoded message per read, so pipelined requests wait their turn</li>
  *   <li>{@link #KEEP_ALIVE}: the front's own keep-alive decision; closes after a response that ends the connection</li>
+ *   <li>{@link #OBSERVER}: access log and request metrics; sees each request and its response (status, body bytes,
+ *       completion) exactly as the router reads and writes them, and changes nothing</li>
  *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
  * </ol>
  * Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}.
@@ -21,6 +23,7 @@ public final class HandlerNames {
     public static final String CODEC = "codec";
     public static final String FLOW = "flow";
     public static final String KEEP_ALIVE = "keepAlive";
+    public static final String OBSERVER = "observer";
     public static final String ROUTER = "router";
 
     public static final String UPSTREAM_CODEC = "upstreamCodec";

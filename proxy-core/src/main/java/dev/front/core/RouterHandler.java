@@ -131,6 +131,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         AliasRequest alias = router.route(target);
+        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwarding != null));
         if (alias != null) {
             exchange = new StaticExchange(ctx, request, alias, aliasService, () -> requestRead(ctx), done);
         } else if (forwarding != null) {

@@ -1,7 +1,7 @@
 package dev.front.launcher;
 
-import dev.front.config.Alias;
 import dev.front.config.FrontConfig;
+import dev.front.config.ServerKind;
 import dev.front.config.Upstream;
 import dev.front.core.ChildGate;
 import dev.front.core.ForwardedHeaderPolicy;
@@ -16,7 +16,7 @@ import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.util.concurrent.TimeUnit;
-import java.util.stream.Collectors;
+import java.util.List;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 
@@ -24,6 +24,8 @@ import org.slf4j.LoggerFactory;
 final class Front {
 
     private static final Logger log = LoggerFactory.getLogger("front");
+    /** Shown at the default level too (see {@link Logging}): the configuration in effect is always on record. */
+    private static final Logger startupLog = LoggerFactory.getLogger(Logging.STARTUP);
 
     private final FrontConfig config;
 
@@ -61,20 +63,39 @@ final class Front {
         } else if (config.upstream().isPresent()) {
             upstreamAddress = transport.addressOf(config.upstream().get());
         }
+        Operations operations;
+        try {
+            operations = new Operations(config, policy, gate);
+        } catch (IllegalArgumentException e) {
+            System.err.println("front: " + e.getMessage()); // a bad --access-log-format pattern
+            return Main.USAGE;
+        }
         ForwardingService forwarding = upstreamAddress == null ? null : new ForwardingService(transport,
                 upstreamAddress, policy, config.limits(), config.forwarding(), gate, config.spawnsChild(),
-                config.port());
+                config.port(), operations.metrics());
         FrontServer server = new FrontServer(config, transport, group, new StaticFileService(config.directoryIndex()),
-                forwarding);
+                forwarding, operations.observer());
         try {
             server.start();
         } catch (Exception e) {
+            operations.close();
             System.err.println("front: --port " + config.port() + ": cannot listen on " + config.host() + ":"
                     + config.port() + " (" + e.getMessage() + ")");
             return 1;
         }
+        int adminPort;
+        try {
+            adminPort = operations.startAdmin(transport, group);
+        } catch (Exception e) {
+            server.close();
+            operations.close();
+            System.err.println("front: --admin-port " + config.adminPort().getAsInt() + ": cannot listen on "
+                    + config.host() + ":" + config.adminPort().getAsInt() + " (" + e.getMessage() + ")");
+            return 1;
+        }
+        stop.onRequest(operations::drain); // first: /readyz fails the moment TERM arrives
         stop.onRequest(server::stopAccepting);
-        logStartup(server, upstreamAddress);
+        logStartup(server, adminPort, upstreamAddress, childPort);
         if (policy.trustsEveryPeer() && !config.forwarded().trustProxyHeaders().isEmpty()) {
             log.warn("--trust-proxy-header is given without --trust-proxy: forwarding headers are trusted from every peer");
         }
@@ -90,7 +111,7 @@ final class Front {
                 }
                 Supervisor supervisor = new Supervisor(command, (InetSocketAddress) upstreamAddress,
                         config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate,
-                        server::awaitClientsClosed);
+                        server::awaitClientsClosed, operations.metrics());
                 status = supervisor.run(stop);
             } else {
                 stop.await();
@@ -98,21 +119,19 @@ final class Front {
             }
         } finally {
             server.close();
+            operations.close(); // last: /healthz answers until the front exits
         }
         log.info("exiting with status {}", status);
         return status;
     }
 
-    private void logStartup(FrontServer server, SocketAddress upstream) {
-        String aliases = config.aliases().stream()
-                .map(a -> a.urlPath() + " -> " + a.path())
-                .collect(Collectors.joining(", "));
-        log.info("listening on http://{}:{} ({}); aliases: {}; forwarding to: {}; child: {}",
-                config.host(), server.port(), server.transportName(), aliases.isEmpty() ? "none" : aliases,
-                upstream == null ? "nowhere (404)" : upstream,
-                config.application().map(a -> a.entryPoint() + " (" + a.server().map(k -> k.optionName())
-                        .orElse("default server") + ")").orElse(config.spawnsChild()
-                        ? String.join(" ", config.childCommand()) : "none"));
+    private void logStartup(FrontServer server, int adminPort, SocketAddress upstream, int childPort) {
+        List<String> childArgv = !config.spawnsChild() ? null : config.application()
+                .map(app -> List.of(app.entryPoint(), "under", app.server().map(ServerKind::optionName)
+                        .orElse("the default server (gunicorn, else waitress)"), "on port", Integer.toString(childPort)))
+                .orElseGet(() -> config.childCommand().stream()
+                        .map(arg -> arg.replace("{port}", Integer.toString(childPort))).toList());
+        startupLog.info(StartupLine.of(config, server.port(), server.transportName(), adminPort, upstream, childArgv));
     }
 
     private static int freePort() throws IOException {

@@ -8,6 +8,7 @@ import java.util.Set;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicLong;
+import java.util.function.IntConsumer;
 import java.util.function.LongPredicate;
 
 /**
@@ -26,6 +27,7 @@ final class OrphanReaper implements AutoCloseable {
     private final LongPredicate waitedForElsewhere;
     private final Semaphore wakeUp = new Semaphore(0);
     private final AtomicLong reaped = new AtomicLong();
+    private volatile IntConsumer onReaped = n -> { };
     private final Map<Long, Long> zombieSince = new HashMap<>(); // guarded by this
     private final Thread thread;
     private volatile boolean closed;
@@ -62,6 +64,11 @@ final class OrphanReaper implements AutoCloseable {
     /** Asks for a scan now (from the SIGCHLD handler's consumer); never blocks. */
     void requestScan() {
         wakeUp.release();
+    }
+
+    /** Tells {@code listener} of each orphan reaped (for the metrics). */
+    void onReaped(IntConsumer listener) {
+        this.onReaped = listener;
     }
 
     /** How many orphans were reaped so far. */
@@ -139,6 +146,7 @@ final class OrphanReaper implements AutoCloseable {
             // A zombie's pid cannot be reused before it is reaped, so waiting by pid hits exactly it.
             if (Posix.waitpid(pid, Posix.WNOHANG).pid() == pid) {
                 reaped.incrementAndGet();
+                onReaped.accept(1);
                 return true;
             }
         } catch (PosixException e) {

@@ -1,6 +1,7 @@
 package dev.front.launcher;
 
 import dev.front.core.ChildGate;
+import dev.front.core.FrontMetrics;
 import java.net.InetSocketAddress;
 import java.time.Duration;
 import java.util.Optional;
@@ -43,16 +44,16 @@ final class Supervisor {
     private final Drain drain;
     private final int stopSignal; // the child's own (waitress: INT), see ServerPreset#stopSignal
     private final RestartPolicy restarts;
+    private final FrontMetrics metrics;
     private volatile ChildProcess current;
 
+    /**
+     * @param drain   waits for requests in flight before the child is told to stop
+     * @param metrics counts restarts and reaped orphans
+     */
     Supervisor(ChildCommand command, InetSocketAddress address, Duration startupTimeout, Duration gracefulTimeout,
-               ChildGate gate) {
-        this(command, address, startupTimeout, gracefulTimeout, gate, Drain.NONE);
-    }
-
-    /** @param drain waits for requests in flight before the child is told to stop */
-    Supervisor(ChildCommand command, InetSocketAddress address, Duration startupTimeout, Duration gracefulTimeout,
-               ChildGate gate, Drain drain) {
+               ChildGate gate, Drain drain, FrontMetrics metrics) {
+        this.metrics = metrics;
         this.command = command;
         this.address = address;
         this.startupTimeout = startupTimeout;
@@ -68,6 +69,7 @@ final class Supervisor {
         Semaphore wake = new Semaphore(0);
         stop.onRequest(wake::release);
         OrphanReaper reaper = OrphanReaper.start();
+        reaper.onReaped(metrics::orphansReaped);
         SignalRelay relay = SignalRelay.install(() -> Optional.ofNullable(current), new SignalRelay.Listener() {
             @Override
             public void shutdownRequested(int signal) {
@@ -136,6 +138,7 @@ final class Supervisor {
                     System.err.println("front: the child exited with status " + status + "; restarting in "
                             + restart.delay().toMillis() / 1000.0 + "s (restart " + restart.attempt() + " of at most "
                             + restart.retries() + " in a row)");
+                    metrics.childRestarted();
                     if (stop.await(restart.delay().toMillis())) {
                         return status; // asked to stop while nothing runs: report how the child ended
                     }

@@ -1,0 +1,158 @@
+package dev.front.core;
+
+import io.micrometer.core.instrument.Counter;
+import io.micrometer.core.instrument.Gauge;
+import io.micrometer.core.instrument.Timer;
+import io.micrometer.prometheusmetrics.PrometheusConfig;
+import io.micrometer.prometheusmetrics.PrometheusMeterRegistry;
+import java.io.IOException;
+import java.io.OutputStream;
+import java.time.Duration;
+import java.util.EnumMap;
+import java.util.Map;
+import java.util.concurrent.TimeUnit;
+import java.util.concurrent.atomic.AtomicInteger;
+
+/**
+ * The front's meters, in one Micrometer registry exposed in Prometheus text format. Every meter is registered when
+ * the front starts, so every family is in the first scrape (at zero) and dashboards never see a series appear late.
+ * Methods are cheap and thread-safe: event loops, the supervisor and the reaper call them directly.
+ */
+public final class FrontMetrics {
+
+    /** The Prometheus text format (0.0.4) that {@link #scrape(OutputStream)} writes. */
+    public static final String CONTENT_TYPE = "text/plain; version=0.0.4; charset=utf-8";
+
+    /** Status classes a final response can have, plus {@code aborted}: the connection ended before it was complete. */
+    private static final String[] STATUS_CLASSES = {"1xx", "2xx", "3xx", "4xx", "5xx", "aborted"};
+    private static final int ABORTED = STATUS_CLASSES.length - 1;
+
+    /** Buckets sized for a web request: a static file in a millisecond up to the 60 s default request timeout. */
+    private static final Duration[] REQUEST_BUCKETS = millis(1, 5, 10, 25, 50, 100, 250, 500, 1000, 2500, 5000,
+            10_000, 30_000, 60_000);
+    /** Buckets for waiting on the child: none at all up to the 45 s default queue timeout. */
+    private static final Duration[] QUEUE_BUCKETS = millis(1, 10, 100, 500, 1000, 2500, 5000, 10_000, 20_000, 45_000);
+
+    private final PrometheusMeterRegistry registry = new PrometheusMeterRegistry(PrometheusConfig.DEFAULT);
+    private final Map<RouteKind, Timer[]> requests = new EnumMap<>(RouteKind.class);
+    private final Map<RouteKind, Counter> received = new EnumMap<>(RouteKind.class);
+    private final Map<RouteKind, Counter> sent = new EnumMap<>(RouteKind.class);
+    private final Map<UpstreamError, Counter> upstreamErrors = new EnumMap<>(UpstreamError.class);
+    private final AtomicInteger openConnections = new AtomicInteger();
+    private final AtomicInteger queueDepth = new AtomicInteger();
+    private final Timer queueWait;
+    private final Counter childRestarts;
+    private final Counter orphansReaped;
+    private final Counter accessLogDropped;
+
+    public FrontMetrics() {
+        for (RouteKind route : RouteKind.values()) {
+            Timer[] byClass = new Timer[STATUS_CLASSES.length];
+            for (int i = 0; i < byClass.length; i++) {
+                byClass[i] = Timer.builder("front.requests")
+                        .description("Requests answered, by route and status class: count and latency from the "
+                                + "request head to the last byte handed to the kernel")
+                        .tags("route", route.label(), "status", STATUS_CLASSES[i])
+                        .serviceLevelObjectives(REQUEST_BUCKETS)
+                        .register(registry);
+            }
+            requests.put(route, byClass);
+            received.put(route, Counter.builder("front.received").baseUnit("bytes")
+                    .description("Request body bytes received from clients")
+                    .tag("route", route.label()).register(registry));
+            sent.put(route, Counter.builder("front.sent").baseUnit("bytes")
+                    .description("Response body bytes sent to clients (files included)")
+                    .tag("route", route.label()).register(registry));
+        }
+        for (UpstreamError kind : UpstreamError.values()) {
+            upstreamErrors.put(kind, Counter.builder("front.upstream.errors")
+                    .description("Requests that failed at the upstream, by kind")
+                    .tag("kind", kind.label()).register(registry));
+        }
+        Gauge.builder("front.connections.open", openConnections, AtomicInteger::get)
+                .description("Client connections open now").register(registry);
+        Gauge.builder("front.queue.depth", queueDepth, AtomicInteger::get)
+                .description("Requests waiting for the child now (starting, restarting)").register(registry);
+        queueWait = Timer.builder("front.queue.wait")
+                .description("How long forwarded requests waited for the child")
+                .serviceLevelObjectives(QUEUE_BUCKETS).register(registry);
+        childRestarts = Counter.builder("front.child.restarts")
+                .description("Times the child was restarted after an unexpected exit").register(registry);
+        orphansReaped = Counter.builder("front.orphans.reaped")
+                .description("Orphaned processes the front reaped as their parent").register(registry);
+        accessLogDropped = Counter.builder("front.access.log.dropped")
+                .description("Access log lines dropped because stdout could not keep up").register(registry);
+    }
+
+    private static Duration[] millis(long... values) {
+        Duration[] durations = new Duration[values.length];
+        for (int i = 0; i < values.length; i++) {
+            durations[i] = Duration.ofMillis(values[i]);
+        }
+        return durations;
+    }
+
+    /** Adds {@code front_child_up}: 1 while {@code gate} is open (the child accepts connections), else 0. */
+    public void watchChild(ChildGate gate) {
+        Gauge.builder("front.child.up", gate, g -> g.isOpen() ? 1 : 0)
+                .description("1 while the child accepts connections, 0 while it starts, restarts or stops")
+                .strongReference(true)
+                .register(registry);
+    }
+
+    /**
+     * One request is done. {@code status} 0 means the connection ended before the response was complete;
+     * {@code nanos} runs from the request head to the last response byte handed to the kernel.
+     */
+    void request(RouteKind route, int status, long nanos, long bytesIn, long bytesOut) {
+        int statusClass = status >= 100 && status < 600 ? status / 100 - 1 : ABORTED;
+        requests.get(route)[statusClass].record(nanos, TimeUnit.NANOSECONDS);
+        if (bytesIn > 0) {
+            received.get(route).increment(bytesIn);
+        }
+        if (bytesOut > 0) {
+            sent.get(route).increment(bytesOut);
+        }
+    }
+
+    void connectionOpened() {
+        openConnections.incrementAndGet();
+    }
+
+    void connectionClosed() {
+        openConnections.decrementAndGet();
+    }
+
+    /** A forwarded request starts waiting for the child; returns the start time to hand to {@link #queueLeft}. */
+    public long queueEntered() {
+        queueDepth.incrementAndGet();
+        return System.nanoTime();
+    }
+
+    /** The request that entered at {@code enteredNanos} stops waiting (sent, timed out or aborted). */
+    public void queueLeft(long enteredNanos) {
+        queueDepth.decrementAndGet();
+        queueWait.record(System.nanoTime() - enteredNanos, TimeUnit.NANOSECONDS);
+    }
+
+    public void upstreamError(UpstreamError kind) {
+        upstreamErrors.get(kind).increment();
+    }
+
+    public void childRestarted() {
+        childRestarts.increment();
+    }
+
+    public void orphansReaped(int count) {
+        orphansReaped.increment(count);
+    }
+
+    void accessLogDropped() {
+        accessLogDropped.increment();
+    }
+
+    /** Writes every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
+    public void scrape(OutputStream out) throws IOException {
+        registry.scrape(out, CONTENT_TYPE);
+    }
+}

@@ -1,0 +1,23 @@
+package dev.front.core;
+
+import io.netty.util.AttributeKey;
+
+/**
+ * Facts about the current request of a client connection that the code answering it knows and the
+ * {@link RequestObserverHandler} (access log, metrics) reads when the response head goes out. Channel attributes,
+ * because one request at a time is answered per connection and the observer sits outside the router.
+ */
+public final class RequestAttributes {
+
+    /** Set by the router once it has chosen where the request goes; unset means the front answered by itself. */
+    public static final AttributeKey<RouteKind> ROUTE = AttributeKey.valueOf("front.route");
+
+    /**
+     * The id of an error answer (502, 504 ...) that the front also logs on stderr, set just before that answer is
+     * written; it goes into the access log so the two lines can be matched. Read and cleared with each response.
+     */
+    public static final AttributeKey<String> ERROR_ID = AttributeKey.valueOf("front.errorId");
+
+    private RequestAttributes() {
+    }
+}
