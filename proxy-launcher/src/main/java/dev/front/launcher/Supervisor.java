@@ -26,8 +26,6 @@ final class Supervisor {
     /** Waits for requests in flight to finish, up to a timeout; true when none is left. */
     @FunctionalInterface
     interface Drain {
-        Drain NONE = timeout -> true;
-
         boolean await(Duration timeout) throws InterruptedException;
     }
 
