@@ -157,7 +157,13 @@ public final class CommandLineParser {
                 o.maxTempFileSize == null ? f.maxTempFileSize()
                         : nonNegativeLong("--max-temp-file-size", o.maxTempFileSize),
                 o.tempDir == null ? Optional.empty() : Optional.of(directory("--temp-dir", o.tempDir)),
-                o.maxConcurrency == null ? concurrency : nonNegativeInt("--max-concurrency", o.maxConcurrency)));
+                o.maxConcurrency == null ? concurrency : nonNegativeInt("--max-concurrency", o.maxConcurrency),
+                o.webSocket,
+                o.maxWebSockets == null ? f.maxWebSockets() : positiveInt("--max-websockets", o.maxWebSockets)));
+        if (o.maxWebSockets != null && !o.webSocket) {
+            problems.add("--max-websockets: " + o.maxWebSockets + " (expected: --websocket too; without it no"
+                    + " WebSocket is tunnelled)");
+        }
 
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
@@ -275,6 +281,18 @@ public final class CommandLineParser {
             throw new IllegalArgumentException(option + ": " + value + " (expected: a writable directory)");
         }
         return path;
+    }
+
+    private static int positiveInt(String option, String value) {
+        try {
+            int n = nonNegativeInt(option, value);
+            if (n > 0) {
+                return n;
+            }
+        } catch (IllegalArgumentException e) {
+            // reported below with the expectation that fits this option
+        }
+        throw new IllegalArgumentException(option + ": " + value + " (expected: a whole number, 1 or more)");
     }
 
     private static int nonNegativeInt(String option, String value) {

@@ -17,9 +17,16 @@ import java.util.Optional;
  *                             ({@code --temp-dir})
  * @param maxConcurrency       requests forwarded to the upstream at once; more wait in a FIFO queue up to
  *                             {@code --queue-timeout}; 0 = no cap ({@code --max-concurrency})
+ * @param webSocket            whether a valid WebSocket handshake may be forwarded with its {@code Upgrade} and
+ *                             tunnelled after the child's {@code 101} ({@code --websocket}); off, every
+ *                             {@code Upgrade} is removed
+ * @param maxWebSockets        tunnels open at once; one more handshake gets 503 before the child is touched
+ *                             ({@code --max-websockets}); always a cap, since each tunnel holds two sockets
  */
 public record ForwardingConfig(int clientBodyBufferSize, long maxTempFileSize, Optional<Path> tempDir,
-                               int maxConcurrency) {
+                               int maxConcurrency, boolean webSocket, int maxWebSockets) {
+
+    public static final int DEFAULT_MAX_WEBSOCKETS = 1024;
 
     public ForwardingConfig {
         if (clientBodyBufferSize < 0) {
@@ -33,10 +40,13 @@ public record ForwardingConfig(int clientBodyBufferSize, long maxTempFileSize, O
         if (maxConcurrency < 0) {
             throw new IllegalArgumentException("--max-concurrency: " + maxConcurrency + " (expected: 0 or more)");
         }
+        if (maxWebSockets < 1) {
+            throw new IllegalArgumentException("--max-websockets: " + maxWebSockets + " (expected: 1 or more)");
+        }
     }
 
     public static ForwardingConfig defaults() {
-        return new ForwardingConfig(64 * 1024, 1024L * 1024 * 1024, Optional.empty(), 0);
+        return new ForwardingConfig(64 * 1024, 1024L * 1024 * 1024, Optional.empty(), 0, false, DEFAULT_MAX_WEBSOCKETS);
     }
 
     /** The directory for temp files: {@code --temp-dir} or {@code java.io.tmpdir}. */

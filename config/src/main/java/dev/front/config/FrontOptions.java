@@ -109,6 +109,14 @@ final class FrontOptions {
             description = "Requests forwarded at once; more wait in a FIFO queue up to --queue-timeout; 0 = no cap (default: 0).")
     String maxConcurrency;
 
+    @Option(names = "--websocket",
+            description = "Tunnel WebSocket connections to the upstream after its 101 (default: off; Upgrade is removed).")
+    boolean webSocket;
+
+    @Option(names = "--max-websockets", paramLabel = "N",
+            description = "WebSocket tunnels open at once, with --websocket; more get 503 (default: 1024).")
+    String maxWebSockets;
+
     @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "Time to receive request headers (default: 15).")
     String headerTimeout;
 

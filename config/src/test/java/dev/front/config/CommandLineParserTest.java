@@ -129,6 +129,21 @@ class CommandLineParserTest {
     }
 
     @Test
+    void webSocketTunnellingIsOffByDefaultAndAlwaysCapped() throws Exception {
+        assertThat(parse().forwarding().webSocket()).isFalse();
+        assertThat(parse().forwarding().maxWebSockets()).isEqualTo(1024);
+        ForwardingConfig on = parse("--websocket", "--max-websockets", "7").forwarding();
+        assertThat(on.webSocket()).isTrue();
+        assertThat(on.maxWebSockets()).isEqualTo(7);
+        assertThat(problems("--websocket", "--max-websockets", "0"))
+                .containsExactly("--max-websockets: 0 (expected: a whole number, 1 or more)");
+        assertThat(problems("--websocket", "--max-websockets", "-3"))
+                .containsExactly("--max-websockets: -3 (expected: a whole number, 1 or more)");
+        assertThat(problems("--max-websockets", "5")).singleElement().asString()
+                .startsWith("--max-websockets: 5 (expected: --websocket too");
+    }
+
+    @Test
     void modWsgiExpressCompatibilityFlagIsAccepted() throws Exception {
         assertThat(parse("--log-to-terminal").port()).isEqualTo(8080);
     }

@@ -11,6 +11,7 @@ import io.netty.handler.codec.http.DefaultHttpRequest;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
@@ -38,7 +39,8 @@ import java.util.concurrent.TimeUnit;
  */
 final class ForwardExchange implements Exchange {
 
-    private enum State { RECEIVING, QUEUED, WAITING, SENT, RELAYING, FLUSHING, DONE }
+    /** UPGRADING: the child's 101 head came, its end is next; TUNNELLED: the connection left HTTP for good. */
+    private enum State { RECEIVING, QUEUED, WAITING, SENT, RELAYING, FLUSHING, DONE, UPGRADING, TUNNELLED }
 
     private static final long CONNECT_RETRY_MILLIS = 100;
     /** Methods a second try cannot harm (RFC 9110 9.2.2): only these are resent after bytes may have left. */
@@ -70,6 +72,10 @@ final class ForwardExchange implements Exchange {
     /** When the request started waiting for the child (queue metrics); {@code queued} while it waits. */
     private long queuedSince;
     private boolean queued;
+    /** The request is a WebSocket handshake forwarded as one; it holds {@link #tunnelPermit} until answered. */
+    private boolean upgrading;
+    private TunnelCap.Permit tunnelPermit;
+    private HttpResponse switching;
     private ScheduledFuture<?> timer;
 
     ForwardExchange(ChannelHandlerContext ctx, HttpRequest request, String originForm, ForwardingService service,
@@ -165,6 +171,17 @@ final class ForwardExchange implements Exchange {
                 .remove(HttpHeaderNames.TRANSFER_ENCODING)
                 .remove(HttpHeaderNames.CONTENT_LENGTH)
                 .remove(HttpHeaderNames.UPGRADE); // h2c and every other upgrade: the front speaks HTTP/1.1 only
+        if (service.webSockets() != null && body.length() == 0 && WebSocketHandshake.requested(request)) {
+            tunnelPermit = service.webSockets().tryAcquire();
+            if (tunnelPermit == null) {
+                answer(HttpResponseStatus.SERVICE_UNAVAILABLE, false); // --max-websockets: the child never sees it
+                return;
+            }
+            upgrading = true;
+            // The policy removed both as hop-by-hop; this hop needs them too, naming only the protocol allowed.
+            upstreamHeaders.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
+                    .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
+        }
         if (body.length() > 0 || expectsBody(request.method())) {
             upstreamHeaders.set(HttpHeaderNames.CONTENT_LENGTH, body.length());
         }
@@ -193,7 +210,8 @@ final class ForwardExchange implements Exchange {
         if (state != State.WAITING) {
             return;
         }
-        Channel parked = retriedPooled || retriedFresh ? null : service.takeParked(ctx.channel());
+        // A handshake goes on a fresh connection: a kept-alive one may be closing, and a tunnel is never parked.
+        Channel parked = upgrading || retriedPooled || retriedFresh ? null : service.takeParked(ctx.channel());
         if (parked != null) {
             reused = true;
             send(parked);
@@ -243,6 +261,13 @@ final class ForwardExchange implements Exchange {
     }
 
     void fromUpstream(HttpObject message) {
+        if (state == State.UPGRADING) {
+            ReferenceCountUtil.release(message);
+            if (message instanceof LastHttpContent) {
+                tunnel(); // the 101 is complete: whatever the child sends next is WebSocket
+            }
+            return;
+        }
         if (state != State.SENT && state != State.RELAYING) {
             // Bytes after the end of the response (or of a HEAD/204/304 answer): the connection is not reusable.
             ReferenceCountUtil.release(message);
@@ -267,9 +292,14 @@ final class ForwardExchange implements Exchange {
         }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             ReferenceCountUtil.release(response);
-            if (response.status().code() == 101) {
+            if (response.status().code() == 101 && upgrading && WebSocketHandshake.accepted(request, response)) {
+                cancelTimer();
+                releaseSlot(); // a tunnel occupies no worker of the child: --max-websockets caps tunnels
+                switching = response;
+                state = State.UPGRADING;
+            } else if (response.status().code() == 101) {
                 service.metrics().upstreamError(UpstreamError.MALFORMED);
-                failUpstream(HttpResponseStatus.BAD_GATEWAY); // no upgrade was asked for
+                failUpstream(HttpResponseStatus.BAD_GATEWAY); // no upgrade asked for, or not the one asked for
             } else {
                 skippingInformational = true; // 100, 102, 103: interim; the front speaks for itself to the client
             }
@@ -277,7 +307,9 @@ final class ForwardExchange implements Exchange {
         }
         cancelTimer();
         state = State.RELAYING;
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response);
+        // A refused handshake: the child saw Connection: upgrade, so its connection is not reused.
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response) && !upgrading;
+        releaseTunnelPermit();
         ctx.write(relayedHead(response));
         return true;
     }
@@ -292,20 +324,7 @@ final class ForwardExchange implements Exchange {
     /** The child's response head minus its hop-by-hop headers; the client's keep-alive is the front's decision. */
     private HttpResponse relayedHead(HttpResponse response) {
         HttpHeaders headers = response.headers();
-        for (String connection : headers.getAll(HttpHeaderNames.CONNECTION)) {
-            for (String token : connection.split(",")) {
-                String name = token.trim().toLowerCase(java.util.Locale.ROOT);
-                if (!name.isEmpty() && !name.equals("transfer-encoding") && !name.equals("content-length")) {
-                    headers.remove(name); // named as hop-by-hop by the child; framing headers are the codec's
-                }
-            }
-        }
-        headers.remove(HttpHeaderNames.CONNECTION)
-                .remove(HttpHeaderNames.KEEP_ALIVE)
-                .remove("Proxy-Connection")
-                .remove(HttpHeaderNames.TE)
-                .remove(HttpHeaderNames.TRAILER)
-                .remove(HttpHeaderNames.UPGRADE);
+        HopByHopHeaders.removeFrom(headers);
         boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
         int code = response.status().code();
         boolean bodyless = request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
@@ -418,6 +437,24 @@ final class ForwardExchange implements Exchange {
         });
     }
 
+    /**
+     * The child accepted the WebSocket handshake: the client gets the 101 and both connections become a tunnel,
+     * which from now on owns the child connection and the place under the tunnel cap. The exchange never completes
+     * its promise: the router is gone with the other HTTP handlers, and no request follows on this connection.
+     */
+    private void tunnel() {
+        state = State.TUNNELLED;
+        Channel child = upstream;
+        upstream = null;
+        TunnelCap.Permit permit = tunnelPermit;
+        tunnelPermit = null;
+        child.pipeline().get(UpstreamHandler.class).detach();
+        release();
+        ForwardingService.clientClosed(ctx.channel()); // a child connection parked by an earlier request: unused now
+        WebSocketTunnel.open(ctx.channel(), child, WebSocketHandshake.switchingProtocols(switching), permit,
+                service.limits().socketTimeout());
+    }
+
     private void spoolProgress() {
         if (state == State.RELAYING) {
             readUpstreamIfRoom();
@@ -431,7 +468,7 @@ final class ForwardExchange implements Exchange {
         if (state == State.RELAYING) {
             ctx.flush(); // once per read burst
             readUpstreamIfRoom();
-        } else if (state == State.SENT) {
+        } else if (state == State.SENT || state == State.UPGRADING) {
             upstream.read();
         }
     }
@@ -479,6 +516,10 @@ final class ForwardExchange implements Exchange {
             case RELAYING -> {
                 service.metrics().upstreamError(UpstreamError.RESET);
                 truncated();
+            }
+            case UPGRADING -> {
+                service.metrics().upstreamError(UpstreamError.RESET);
+                failUpstream(HttpResponseStatus.BAD_GATEWAY); // gone before its 101 was complete
             }
             default -> {
             }
@@ -577,7 +618,7 @@ final class ForwardExchange implements Exchange {
 
     @Override
     public void abort() {
-        if (state == State.DONE) {
+        if (state == State.DONE || state == State.TUNNELLED) {
             return;
         }
         boolean upstreamBusy = !upstreamFinished;
@@ -606,6 +647,13 @@ final class ForwardExchange implements Exchange {
         }
     }
 
+    private void releaseTunnelPermit() {
+        if (tunnelPermit != null) {
+            tunnelPermit.release();
+            tunnelPermit = null;
+        }
+    }
+
     private void releaseSlot() {
         if (slot != null) {
             slot.release();
@@ -615,6 +663,7 @@ final class ForwardExchange implements Exchange {
 
     private void release() {
         releaseSlot();
+        releaseTunnelPermit();
         if (body != null) {
             body.release();
             body = null;

@@ -33,6 +33,8 @@ public final class ForwardingService {
     private final Limits limits;
     private final ForwardingConfig config;
     private final ConcurrencyLimiter limiter;
+    /** {@code null} when WebSocket tunnelling is off ({@code --websocket} not given). */
+    private final TunnelCap webSockets;
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("front.forwarding");
     private final ChildGate gate;
     private final boolean supervised;
@@ -50,6 +52,7 @@ public final class ForwardingService {
         this.metrics = metrics;
         this.config = config;
         this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
+        this.webSockets = config.webSocket() ? new TunnelCap(config.maxWebSockets()) : null;
         this.transport = transport;
         this.upstreamAddress = upstreamAddress;
         this.policy = policy;
@@ -82,6 +85,11 @@ public final class ForwardingService {
 
     ConcurrencyLimiter limiter() {
         return limiter;
+    }
+
+    /** The cap on open WebSocket tunnels, or {@code null} when every {@code Upgrade} is removed. */
+    TunnelCap webSockets() {
+        return webSockets;
     }
 
     org.slf4j.Logger log() {

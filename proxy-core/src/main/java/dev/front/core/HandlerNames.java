@@ -14,6 +14,8 @@ package dev.front.core;
  *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
  * </ol>
  * Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}.
+ * <p>A WebSocket tunnel ({@link WebSocketTunnel}) leaves the client {@link #IDLE} (its tunnel idle timeout) then
+ * {@link #TUNNEL}, and the child connection only {@link #TUNNEL}.
  */
 public final class HandlerNames {
 
@@ -28,6 +30,8 @@ public final class HandlerNames {
 
     public static final String UPSTREAM_CODEC = "upstreamCodec";
     public static final String UPSTREAM = "upstream";
+
+    public static final String TUNNEL = "tunnel";
 
     private HandlerNames() {
     }

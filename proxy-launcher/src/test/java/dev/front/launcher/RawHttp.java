@@ -80,6 +80,11 @@ final class RawHttp implements AutoCloseable {
         return out;
     }
 
+    /** The buffered input after the responses read so far (e.g. a tunnel's bytes after a 101). */
+    InputStream input() {
+        return in;
+    }
+
     Response get(String target) throws IOException {
         send("GET " + target + " HTTP/1.1\r\nHost: localhost\r\n\r\n");
         return read();
