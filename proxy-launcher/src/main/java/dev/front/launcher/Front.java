@@ -115,6 +115,8 @@ final class Front {
                 status = supervisor.run(stop);
             } else {
                 stop.await();
+                // Sidecar or aliases only: requests in flight finish (idle connections were closed at once).
+                server.awaitClientsClosed(config.limits().gracefulTimeout());
                 status = 0;
             }
         } finally {
