@@ -11,7 +11,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -69,7 +68,7 @@ public final class FrontServer implements AutoCloseable {
                                         new IdleStateHandler(true, 0, 0, keepAliveMillis, TimeUnit.MILLISECONDS))
                                 .addLast(HandlerNames.CODEC, new HttpServerCodec(decoder))
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
-                                .addLast(HandlerNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())
+                                .addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler())
                                 .addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding));
                     }
                 });
