@@ -36,7 +36,7 @@ final class ResponseWriter {
             ctx.pipeline().addBefore(ctx.name(), CHUNKED_WRITER_NAME, new ChunkedWriteHandler());
         }
         var parts = plan.body();
-        boolean corked = zeroCopy && !parts.isEmpty() && cork(ctx, true);
+        boolean corked = zeroCopy && plan.sendsFile() && cork(ctx, true);
         ctx.write(plan.head());
         for (int i = 0; i < parts.size(); i++) {
             switch (parts.get(i)) {
@@ -64,7 +64,8 @@ final class ResponseWriter {
     }
 
     /**
-     * TCP_CORK around a head written with writev and a body sent with sendfile: without it the head leaves as a
+     * TCP_CORK around a head written with writev and a body sent with sendfile (a body of bytes alone goes out with
+     * the head in one writev and needs none): without it the head leaves as a
      * segment of its own (TCP_NODELAY is on), so a small file costs two segments, and two wake-ups of the client,
      * instead of one; nginx's {@code tcp_nopush} does the same. Only the native epoll transport has the option; a
      * channel without it is left as it is.
