@@ -101,7 +101,7 @@ public final class StaticFileService implements AliasService, AutoCloseable {
         return done;
     }
 
-    /** Writes as a task of the channel's event loop: from the file-system executor, or to unwind nested responses. */
+    /** Writes as a task of the channel's event loop: for answers decided on the file-system executor. */
     private static void later(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan, ChannelPromise done) {
         try {
             ctx.executor().execute(() -> relay(write(ctx, facts, plan), done));
