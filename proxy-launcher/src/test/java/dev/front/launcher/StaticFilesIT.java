@@ -57,6 +57,10 @@ class StaticFilesIT {
         Files.writeString(root.resolve("a;b.txt"), "semicolon\n");
         Files.writeString(root.resolve("café.txt"), "unicode\n");
         Files.writeString(root.resolve("style.0a1b2c3d4e.css"), "body{}\n");
+        for (String name : List.of("a.css", "a.SVG", "a.wasm", "a.woff2", "a.json", "a.mjs", "a.html", "a.webmanifest",
+                "a.unknownext", "noextension")) {
+            Files.writeString(root.resolve(name), "x");
+        }
         Files.writeString(root.resolve(".env"), SECRET);
         Files.writeString(Files.createDirectory(root.resolve(".git")).resolve("config"), SECRET);
         Files.writeString(Files.createDirectory(root.resolve(".well-known")).resolve("security.txt"), "Contact: x\n");
@@ -262,6 +266,26 @@ class StaticFilesIT {
         assertThat(digits.header("vary")).isNull(); // no sidecars
         assertThat(get("/static/style.0a1b2c3d4e.css").header("cache-control"))
                 .isEqualTo("public, max-age=31536000, immutable");
+    }
+
+    @ParameterizedTest(name = "{0} -> {1}")
+    @CsvSource(delimiter = '|', value = {
+            "a.css | text/css; charset=utf-8",
+            "a.SVG | image/svg+xml",                     // extension matched ignoring case
+            "a.wasm | application/wasm",
+            "a.woff2 | font/woff2",
+            "a.json | application/json",
+            "a.mjs | text/javascript; charset=utf-8",
+            "a.html | text/html; charset=utf-8",
+            "a.webmanifest | application/manifest+json",
+            "a.unknownext | application/octet-stream",
+            "noextension | application/octet-stream",
+    })
+    void contentTypes(String name, String type) throws IOException {
+        RawHttp.Response response = get("/static/" + name);
+        assertThat(response.status()).isEqualTo(200);
+        assertThat(response.header("content-type")).isEqualTo(type);
+        assertThat(response.header("x-content-type-options")).isEqualTo("nosniff");
     }
 
     // ---- methods, framing, keep-alive ----
