@@ -11,7 +11,6 @@ import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
@@ -70,7 +69,7 @@ public final class FrontServer implements AutoCloseable {
                                 .addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler())
                                 .addLast(HandlerNames.CODEC, new HttpServerCodec(decoder))
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
-                                .addLast(HandlerNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())
+                                .addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler())
                                 .addLast(HandlerNames.OBSERVER, observer.newHandler())
                                 .addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding));
                     }

@@ -13,7 +13,6 @@ import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpServerCodec;
-import io.netty.handler.codec.http.HttpServerKeepAliveHandler;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.flow.FlowControlHandler;
@@ -89,7 +88,7 @@ class WebSocketTunnelTest {
                 .addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler())
                 .addLast(HandlerNames.CODEC, new HttpServerCodec(FrontServer.clientDecoderConfig()))
                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
-                .addLast(HandlerNames.KEEP_ALIVE, new HttpServerKeepAliveHandler())
+                .addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler())
                 .addLast(HandlerNames.ROUTER, new OneRequest());
         client.writeInbound(bytes(raw));
     }

@@ -1,5 +1,7 @@
 package dev.front.staticfiles;
 
+import io.netty.util.AsciiString;
+
 import java.util.Locale;
 import java.util.Set;
 
@@ -14,10 +16,17 @@ enum ContentCoding {
 
     private final String token;
     private final String suffix;
+    private final AsciiString headerValue;
 
     ContentCoding(String token, String suffix) {
         this.token = token;
         this.suffix = suffix;
+        this.headerValue = AsciiString.cached(token);
+    }
+
+    /** The Content-Encoding value, ready for a header. */
+    AsciiString headerValue() {
+        return headerValue;
     }
 
     /** The Content-Encoding token. */

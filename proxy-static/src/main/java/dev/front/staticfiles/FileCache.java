@@ -23,8 +23,8 @@ final class FileCache implements AutoCloseable {
 
     static final long TTL_NANOS = TimeUnit.SECONDS.toNanos(1);
 
-    /** What a request path resolved to: the original file and its acceptable sidecars. */
-    record Resolved(Resolution.Found original, Map<ContentCoding, Path> sidecars, long at) {
+    /** What a request path resolved to: the original file, its acceptable sidecars and the headers its name gives. */
+    record Resolved(Resolution.Found original, Map<ContentCoding, Path> sidecars, NameHeaders names, long at) {
         Path pathFor(ContentCoding coding) {
             return coding == null ? original.file() : sidecars.get(coding);
         }
@@ -58,7 +58,8 @@ final class FileCache implements AutoCloseable {
         return resolved != null && fresh(resolved.at(), System.nanoTime()) ? resolved : null;
     }
 
-    void putResolved(Alias alias, String subPath, Resolution.Found original, Map<ContentCoding, Path> sidecars) {
+    void putResolved(Alias alias, String subPath, Resolution.Found original, Map<ContentCoding, Path> sidecars,
+                     NameHeaders names) {
         long now = System.nanoTime();
         if (resolutions.size() >= maxResolutions) {
             resolutions.values().removeIf(r -> !fresh(r.at(), now));
@@ -66,7 +67,7 @@ final class FileCache implements AutoCloseable {
                 return;
             }
         }
-        resolutions.put(new Key(alias, subPath), new Resolved(original, Map.copyOf(sidecars), now));
+        resolutions.put(new Key(alias, subPath), new Resolved(original, Map.copyOf(sidecars), names, now));
     }
 
     /** A fresh open file with one reference for the caller, or {@code null}. */

@@ -1,5 +1,7 @@
 package dev.front.staticfiles;
 
+import io.netty.util.AsciiString;
+
 import java.time.DateTimeException;
 import java.time.Instant;
 import java.time.LocalDateTime;
@@ -41,10 +43,10 @@ final class HttpDates {
             .withResolverStyle(ResolverStyle.STRICT);
 
     /** The Date header changes once a second; formatting it once per second keeps it off the hot path. */
-    private record Cached(long second, String text) {
+    private record Cached(long second, AsciiString text) {
     }
 
-    private static volatile Cached now = new Cached(Long.MIN_VALUE, "");
+    private static volatile Cached now = new Cached(Long.MIN_VALUE, AsciiString.EMPTY_STRING);
 
     private HttpDates() {
     }
@@ -53,12 +55,12 @@ final class HttpDates {
         return IMF_FIXDATE.format(Instant.ofEpochSecond(epochSecond));
     }
 
-    /** The current time as IMF-fixdate. */
-    static String now() {
+    /** The current time as IMF-fixdate, ready for a header. */
+    static AsciiString now() {
         long second = System.currentTimeMillis() / 1000;
         Cached cached = now;
         if (cached.second() != second) {
-            cached = new Cached(second, format(second));
+            cached = new Cached(second, new AsciiString(format(second)));
             now = cached;
         }
         return cached.text();

@@ -1,6 +1,7 @@
 package dev.front.staticfiles;
 
 import io.netty.util.AbstractReferenceCounted;
+import io.netty.util.AsciiString;
 
 import java.io.IOException;
 import java.nio.channels.FileChannel;
@@ -21,6 +22,10 @@ final class OpenFile extends AbstractReferenceCounted {
     private final long size;
     private final long modifiedSecond;
     private final String etag;
+    /** Header values computed once per open rather than once per response. */
+    private final AsciiString etagValue;
+    private final AsciiString lastModifiedValue;
+    private final AsciiString lengthValue;
     private final ContentCoding coding;
     private final long openedAt;
 
@@ -29,6 +34,9 @@ final class OpenFile extends AbstractReferenceCounted {
         this.size = size;
         this.modifiedSecond = modified.to(TimeUnit.SECONDS);
         this.etag = EntityTags.of(size, modified, coding == null ? null : coding.token());
+        this.etagValue = new AsciiString(etag);
+        this.lastModifiedValue = new AsciiString(HttpDates.format(modifiedSecond));
+        this.lengthValue = AsciiString.of(Long.toString(size));
         this.coding = coding;
         this.openedAt = System.nanoTime();
     }
@@ -58,6 +66,20 @@ final class OpenFile extends AbstractReferenceCounted {
 
     String etag() {
         return etag;
+    }
+
+    AsciiString etagValue() {
+        return etagValue;
+    }
+
+    /** Last-Modified, IMF-fixdate. */
+    AsciiString lastModifiedValue() {
+        return lastModifiedValue;
+    }
+
+    /** The Content-Length of the whole file. */
+    AsciiString lengthValue() {
+        return lengthValue;
     }
 
     /** The content coding of this representation, {@code null} for the original. */

@@ -27,6 +27,16 @@ record ResponsePlan(HttpResponse head, List<Part> body) {
         return new ResponsePlan(head, List.of());
     }
 
+    /** Whether some of the body comes from a file. */
+    boolean sendsFile() {
+        for (Part part : body) {
+            if (part instanceof FileSlice) {
+                return true;
+            }
+        }
+        return false;
+    }
+
     /** Releases the files of a plan that will not be written. */
     void discard() {
         for (Part part : body) {

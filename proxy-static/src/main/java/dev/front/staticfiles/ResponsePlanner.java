@@ -1,13 +1,11 @@
 package dev.front.staticfiles;
 
 import dev.front.core.AliasRequest;
-import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpVersion;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -24,7 +22,7 @@ import java.util.Map;
  */
 final class ResponsePlanner {
 
-    private static final String ACCEPT_ENCODING_VALUE = "Accept-Encoding";
+    private static final ByteRanges.Result WHOLE = new ByteRanges.Whole();
 
     private final PathResolver resolver;
     private final FileCache cache;
@@ -46,7 +44,7 @@ final class ResponsePlanner {
             return null;
         }
         try {
-            return planRepresentation(request, name(resolved.original()), !resolved.sidecars().isEmpty(), file);
+            return planRepresentation(request, resolved.names(), !resolved.sidecars().isEmpty(), file);
         } finally {
             file.release();
         }
@@ -68,7 +66,8 @@ final class ResponsePlanner {
         } catch (IOException e) {
             return StatusResponses.of(FileErrors.statusOf(e), request);
         }
-        cache.putResolved(target.alias(), target.subPath(), original, sidecars);
+        NameHeaders names = NameHeaders.of(original.file().getFileName().toString());
+        cache.putResolved(target.alias(), target.subPath(), original, sidecars, names);
         ContentCoding coding = ContentCoding.negotiate(request.acceptEncoding(), sidecars.keySet());
         OpenFile file = null;
         if (coding != null) {
@@ -86,7 +85,7 @@ final class ResponsePlanner {
             return StatusResponses.of(FileErrors.statusOf(e), request);
         }
         try {
-            return planRepresentation(request, name(original), !sidecars.isEmpty(), file);
+            return planRepresentation(request, names, !sidecars.isEmpty(), file);
         } finally {
             file.release();
         }
@@ -101,18 +100,14 @@ final class ResponsePlanner {
         return file;
     }
 
-    /** Content-Type and Cache-Control follow the name of the original, also when a sidecar is sent. */
-    private static String name(Resolution.Found original) {
-        return original.file().getFileName().toString();
-    }
-
     /**
-     * The response for one representation; pure computation, so it may run on the event loop.
+     * The response for one representation; pure computation, so it may run on the event loop. Content-Type and
+     * Cache-Control ({@code names}) follow the name of the original, also when a sidecar is sent.
      * Every file slice in the plan holds a reference of its own to {@code file}.
      */
-    private static ResponsePlan planRepresentation(RequestFacts request, String name, boolean varies, OpenFile file) {
+    private static ResponsePlan planRepresentation(RequestFacts request, NameHeaders names, boolean varies,
+                                                   OpenFile file) {
         String etag = file.etag();
-        String cacheControl = CachePolicy.cacheControl(name);
         switch (Preconditions.evaluate(request, etag, file.modifiedSecond())) {
             case PRECONDITION_FAILED -> {
                 ResponsePlan failed = StatusResponses.of(HttpResponseStatus.PRECONDITION_FAILED, request);
@@ -120,11 +115,11 @@ final class ResponsePlanner {
                 return failed;
             }
             case NOT_MODIFIED -> {
-                HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.NOT_MODIFIED);
+                HttpResponse head = ResponseHeads.of(HttpResponseStatus.NOT_MODIFIED);
                 head.headers()
-                        .set(HttpHeaderNames.DATE, HttpDates.now())
-                        .set(HttpHeaderNames.ETAG, etag)
-                        .set(HttpHeaderNames.CACHE_CONTROL, cacheControl);
+                        .add(HttpHeaderNames.DATE, HttpDates.now())
+                        .add(HttpHeaderNames.ETAG, file.etagValue())
+                        .add(HttpHeaderNames.CACHE_CONTROL, names.cacheControl());
                 vary(head.headers(), varies);
                 return ResponsePlan.headOnly(head);
             }
@@ -133,8 +128,9 @@ final class ResponsePlanner {
             }
         }
         // Range is defined for GET only (RFC 9110 §14.2): HEAD ignores it, like a failed If-Range does.
-        ByteRanges.Result ranges = request.head() || !Preconditions.ifRangeHolds(request.ifRange(), etag, file.modifiedSecond())
-                ? new ByteRanges.Whole()
+        ByteRanges.Result ranges = request.head() || request.range() == null
+                || !Preconditions.ifRangeHolds(request.ifRange(), etag, file.modifiedSecond())
+                ? WHOLE
                 : ByteRanges.parse(request.range(), file.size());
         if (ranges instanceof ByteRanges.Unsatisfiable) {
             ResponsePlan refused = StatusResponses.of(HttpResponseStatus.REQUESTED_RANGE_NOT_SATISFIABLE, request);
@@ -144,35 +140,36 @@ final class ResponsePlanner {
             vary(refused.head().headers(), varies);
             return refused;
         }
-        String contentType = MimeTypes.of(name);
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+        HttpResponse head = ResponseHeads.of(HttpResponseStatus.OK);
         HttpHeaders headers = head.headers();
-        headers.set(HttpHeaderNames.DATE, HttpDates.now())
-                .set(HttpHeaderNames.LAST_MODIFIED, HttpDates.format(file.modifiedSecond()))
-                .set(HttpHeaderNames.ETAG, etag)
-                .set(HttpHeaderNames.CACHE_CONTROL, cacheControl)
-                .set(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES)
-                .set(StatusResponses.X_CONTENT_TYPE_OPTIONS, StatusResponses.NOSNIFF);
+        headers.add(HttpHeaderNames.DATE, HttpDates.now())
+                .add(HttpHeaderNames.LAST_MODIFIED, file.lastModifiedValue())
+                .add(HttpHeaderNames.ETAG, file.etagValue())
+                .add(HttpHeaderNames.CACHE_CONTROL, names.cacheControl())
+                .add(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES)
+                .add(ResponseHeads.X_CONTENT_TYPE_OPTIONS, ResponseHeads.NOSNIFF);
         vary(headers, varies);
         if (file.coding() != null) {
-            headers.set(HttpHeaderNames.CONTENT_ENCODING, file.coding().token());
+            headers.add(HttpHeaderNames.CONTENT_ENCODING, file.coding().headerValue());
         }
         List<ByteRanges.ByteRange> parts = ranges instanceof ByteRanges.Partial partial ? partial.ranges() : List.of();
         if (parts.size() > 1) {
             head.setStatus(HttpResponseStatus.PARTIAL_CONTENT);
-            return multipart(head, request, file, contentType, parts);
+            return multipart(head, request, file, names.contentType().toString(), parts);
         }
-        headers.set(HttpHeaderNames.CONTENT_TYPE, contentType);
+        headers.add(HttpHeaderNames.CONTENT_TYPE, names.contentType());
         long first = 0;
         long length = file.size();
         if (parts.size() == 1) {
             ByteRanges.ByteRange range = parts.getFirst();
             head.setStatus(HttpResponseStatus.PARTIAL_CONTENT);
-            headers.set(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + file.size());
+            headers.add(HttpHeaderNames.CONTENT_RANGE, "bytes " + range.first() + "-" + range.last() + "/" + file.size());
             first = range.first();
             length = range.length();
+            headers.add(HttpHeaderNames.CONTENT_LENGTH, length);
+        } else {
+            headers.add(HttpHeaderNames.CONTENT_LENGTH, file.lengthValue());
         }
-        headers.set(HttpHeaderNames.CONTENT_LENGTH, length);
         if (request.head() || length == 0) {
             return ResponsePlan.headOnly(head);
         }
@@ -181,7 +178,7 @@ final class ResponsePlanner {
 
     private static void vary(HttpHeaders headers, boolean varies) {
         if (varies) {
-            headers.set(HttpHeaderNames.VARY, ACCEPT_ENCODING_VALUE);
+            headers.add(HttpHeaderNames.VARY, ResponseHeads.ACCEPT_ENCODING);
         }
     }
 

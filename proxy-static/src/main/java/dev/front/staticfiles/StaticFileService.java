@@ -21,8 +21,9 @@ import java.util.concurrent.atomic.AtomicInteger;
 
 /**
  * Serves files under {@code --url-alias} (shared/spec/static-files.md). Called by the router on the client channel's
- * event loop; the file-system work (resolving, stat, open) runs on a small executor of its own, because it can block
- * on slow disks, and the response is written back on the event loop with sendfile.
+ * event loop. A file seen within the last second is answered right there from the {@link FileCache}; otherwise the
+ * file-system work (resolving, stat, open) runs on a small executor of its own, because it can block on slow disks
+ * and special files, and the response is written back on the event loop with sendfile.
  */
 public final class StaticFileService implements AliasService, AutoCloseable {
 
@@ -55,17 +56,15 @@ public final class StaticFileService implements AliasService, AutoCloseable {
     @Override
     public ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target) {
         RequestFacts facts = RequestFacts.of(request);
-        ChannelPromise done = ctx.newPromise();
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
-            later(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts), done);
-            return done;
+            return respond(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts));
         }
         ResponsePlan cached = planner.planFromCache(facts, target);
         if (cached != null) {
-            later(ctx, facts, cached, done); // a file seen within the last second: no file-system work at all
-            return done;
+            return respond(ctx, facts, cached); // a file seen within the last second: no file-system work at all
         }
+        ChannelPromise done = ctx.newPromise();
         try {
             fileSystem.execute(() -> {
                 ResponsePlan plan;
@@ -79,16 +78,30 @@ public final class StaticFileService implements AliasService, AutoCloseable {
                 later(ctx, facts, plan, done);
             });
         } catch (RejectedExecutionException e) {
-            later(ctx, facts, StatusResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts), done);
+            return respond(ctx, facts, StatusResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts));
         }
         return done;
     }
 
     /**
-     * Writes as a task of the channel's event loop, also when already on it: the response is then never completed
-     * inside the caller's own channelRead, where the pipeline's flow control (FlowControlHandler in Netty 4.2.18)
-     * loses the read that asks for the next request and the connection stalls.
+     * Writes at once when called on the channel's event loop (the usual case: the router calls from its
+     * channelRead), else as a task of it. A task per response used to cost a queue hop and a promise; it is no longer
+     * needed since the router asks for the next request itself whenever an exchange completes. An inline write whose
+     * flush completes at once completes the exchange inside this call, and the router then reads the next pipelined
+     * request from inside that completion, so answers nest; Netty's promises bound that nesting (a listener more than
+     * {@code io.netty.defaultPromise.maxListenerStackDepth}, 8, deep is run as a task), so the stack cannot grow
+     * with the number of pipelined requests.
      */
+    private static ChannelFuture respond(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan) {
+        if (ctx.executor().inEventLoop()) {
+            return write(ctx, facts, plan);
+        }
+        ChannelPromise done = ctx.newPromise();
+        later(ctx, facts, plan, done);
+        return done;
+    }
+
+    /** Writes as a task of the channel's event loop: for answers decided on the file-system executor. */
     private static void later(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan, ChannelPromise done) {
         try {
             ctx.executor().execute(() -> relay(write(ctx, facts, plan), done));

@@ -7,7 +7,6 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
-import io.netty.util.AsciiString;
 
 import java.nio.charset.StandardCharsets;
 import java.util.List;
@@ -15,9 +14,6 @@ import java.util.List;
 /** The small responses of the static file service that carry no file: errors (a one-line text body) and redirects. */
 final class StatusResponses {
 
-    static final AsciiString X_CONTENT_TYPE_OPTIONS = AsciiString.cached("x-content-type-options");
-    static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
-    private static final String TEXT = "text/plain; charset=utf-8";
 
     private StatusResponses() {
     }
@@ -25,22 +21,23 @@ final class StatusResponses {
     /** A status with a one-line text body (left out for HEAD, whose headers stay those of GET). */
     static ResponsePlan of(HttpResponseStatus status, RequestFacts request) {
         byte[] body = (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.UTF_8);
-        HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, status);
+        HttpResponse head = ResponseHeads.of(status);
         HttpHeaders headers = head.headers();
         headers.set(HttpHeaderNames.DATE, HttpDates.now());
-        headers.set(HttpHeaderNames.CONTENT_TYPE, TEXT);
-        headers.set(X_CONTENT_TYPE_OPTIONS, NOSNIFF);
+        headers.set(HttpHeaderNames.CONTENT_TYPE, ResponseHeads.TEXT);
+        headers.set(ResponseHeads.X_CONTENT_TYPE_OPTIONS, ResponseHeads.NOSNIFF);
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
-            headers.set(HttpHeaderNames.ALLOW, "GET, HEAD");
+            headers.set(HttpHeaderNames.ALLOW, ResponseHeads.ALLOW_GET_HEAD);
         } else if (status.equals(HttpResponseStatus.SERVICE_UNAVAILABLE)) {
-            headers.set(HttpHeaderNames.RETRY_AFTER, "1");
+            headers.set(HttpHeaderNames.RETRY_AFTER, ResponseHeads.RETRY_AFTER_SECONDS);
         }
         return request.head() ? ResponsePlan.headOnly(head) : new ResponsePlan(head, List.of(new ResponsePlan.Bytes(body)));
     }
 
     /** 301 to a relative location; an empty body, so HEAD and GET are the same. */
     static ResponsePlan redirect(String location) {
+        // validated like any head: the location carries the client's query (already checked by the router)
         HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.MOVED_PERMANENTLY);
         head.headers()
                 .set(HttpHeaderNames.DATE, HttpDates.now())
