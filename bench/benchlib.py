@@ -10,6 +10,7 @@
 import http.client
 import socket
 import statistics
+import re
 import sys
 import urllib.parse
 
@@ -227,6 +228,49 @@ def table(results_path, rss_path, meta_path):
     return 0
 
 
+def parse_hey(path):
+    """p99 latency (ms) and achieved req/s from one `hey` run."""
+    p99 = rps = None
+    errors = 0
+    with open(path) as f:
+        for line in f:
+            m = re.match(r"\s+99%+ in ([0-9.]+) secs", line)
+            if m:
+                p99 = float(m.group(1)) * 1000
+            m = re.match(r"\s+Requests/sec:\s+([0-9.]+)", line)
+            if m:
+                rps = float(m.group(1))
+            m = re.match(r"\s+\[(\d+)\]\s+(\d+) responses", line)
+            if m and m.group(1) != "200":
+                errors += int(m.group(2))
+            if "Error distribution" in line:
+                errors += 1
+    return {"p99": p99, "rps": rps, "errors": errors}
+
+
+def latency_table(results_path):
+    """Median p99 per side over the rounds of the fixed-rate scenario, and the ratio front/nginx."""
+    by_side = {}
+    for scen, side, _round, path in read_tsv(results_path):
+        by_side.setdefault(side, []).append(parse_hey(path))
+    print()
+    print("latency at a fixed rate (hey): p99 in ms, median over rounds (min-max); achieved req/s")
+    med = {}
+    for side, runs in by_side.items():
+        p99s = [r["p99"] for r in runs if r["p99"] is not None]
+        rates = [r["rps"] for r in runs if r["rps"] is not None]
+        errors = sum(r["errors"] for r in runs)
+        if not p99s:
+            print(f"  {side:8s} no result")
+            continue
+        med[side] = statistics.median(p99s)
+        print(f"  {side:8s} p99 {med[side]:7.2f} ms ({min(p99s):.2f}-{max(p99s):.2f})  "
+              f"{statistics.median(rates):8.0f} req/s" + (f"  errors: {errors}" if errors else ""))
+    if "front" in med and "nginx" in med and med["nginx"] > 0:
+        print(f"  p99 front/nginx {med['front'] / med['nginx']:.2f}x (lower is better)")
+    return 0
+
+
 def main(argv):
     if len(argv) < 2:
         print(__doc__, file=sys.stderr)
@@ -243,6 +287,12 @@ def main(argv):
         return 0
     if cmd == "table":
         return table(argv[2], argv[3], argv[4])
+    if cmd == "p99":
+        p = parse_hey(argv[2])
+        print("-" if p["p99"] is None else f"{p['p99']:.2f}ms")
+        return 0
+    if cmd == "latency-table":
+        return latency_table(argv[2])
     print(__doc__, file=sys.stderr)
     return 2
 

@@ -15,6 +15,11 @@ public final class Main {
     }
 
     public static void main(String[] args) {
+        // Netty samples buffers for leak reports by default, at a measurable cost per request; the tests turn
+        // paranoid detection on explicitly, and -Dio.netty.leakDetection.level=... still wins here.
+        if (System.getProperty("io.netty.leakDetection.level") == null) {
+            System.setProperty("io.netty.leakDetection.level", "disabled");
+        }
         System.exit(run(args));
     }
 
