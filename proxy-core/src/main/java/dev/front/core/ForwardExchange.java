@@ -77,6 +77,8 @@ final class ForwardExchange implements Exchange {
     private TunnelCap.Permit tunnelPermit;
     private HttpResponse switching;
     private ScheduledFuture<?> timer;
+    /** Counts body reads asked for and pieces received, to tell whether a piece came within {@link #readBody}. */
+    private long bodyReads;
 
     ForwardExchange(ChannelHandlerContext ctx, HttpRequest request, String originForm, ForwardingService service,
                     Runnable readMore, ChannelPromise done) {
@@ -109,12 +111,18 @@ final class ForwardExchange implements Exchange {
         readBody();
     }
 
-    /** Asks for the next piece of the body, which must come within {@code --body-timeout}. */
+    /**
+     * Asks for the next piece of the body, which must come within {@code --body-timeout}. The timer is needed only
+     * when the piece is not there already: a small request's end usually came with its head.
+     */
     private void readBody() {
         cancelTimer();
-        timer = ctx.executor().schedule(this::bodyTimedOut, service.limits().bodyTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
+        long asked = ++bodyReads;
         readMore.run();
+        if (bodyReads == asked && state == State.RECEIVING) {
+            timer = ctx.executor().schedule(this::bodyTimedOut, service.limits().bodyTimeout().toNanos(),
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     @Override
@@ -124,6 +132,7 @@ final class ForwardExchange implements Exchange {
             return;
         }
         cancelTimer();
+        bodyReads++;
         boolean last = content instanceof LastHttpContent;
         io.netty.buffer.ByteBuf data = content.content().retain();
         content.release(); // trailers, if any, are dropped: never forwarded
@@ -189,9 +198,12 @@ final class ForwardExchange implements Exchange {
         queuedSince = service.metrics().queueEntered();
         queued = true;
         queueDeadline = System.nanoTime() + service.limits().queueTimeout().toNanos();
-        timer = ctx.executor().schedule(this::queueTimedOut, service.limits().queueTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
         slot = service.limiter().acquire(ctx.executor(), this::slotGranted);
+        // Usually a slot, an open gate and a parked connection made it leave the queue already; else it waits.
+        if ((state == State.QUEUED || state == State.WAITING) && timer == null) {
+            timer = ctx.executor().schedule(this::queueTimedOut, queueDeadline - System.nanoTime(),
+                    TimeUnit.NANOSECONDS);
+        }
     }
 
     private static boolean expectsBody(HttpMethod method) {
@@ -242,9 +254,10 @@ final class ForwardExchange implements Exchange {
         upstream = channel;
         state = State.SENT;
         sendFailed = false;
-        upstream.pipeline().get(UpstreamHandler.class).attach(this);
+        upstream.pipeline().get(UpstreamHandler.class).attach(this, service.limits().requestTimeout().toNanos());
+        // The encoder only reads the headers, so a retry can send the same set again.
         DefaultHttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), originForm,
-                upstreamHeaders.copy());
+                upstreamHeaders);
         upstream.write(head);
         if (body.length() > 0) {
             upstream.write(body.content());
@@ -255,8 +268,6 @@ final class ForwardExchange implements Exchange {
                 upstreamClosed(f.cause());
             }
         });
-        timer = ctx.executor().schedule(this::requestTimedOut, service.limits().requestTimeout().toNanos(),
-                TimeUnit.NANOSECONDS);
         upstream.read();
     }
 
@@ -589,7 +600,8 @@ final class ForwardExchange implements Exchange {
         }
     }
 
-    private void requestTimedOut() {
+    /** {@code --request-timeout} passed since the request was sent (see {@link UpstreamHandler#attach}). */
+    void requestTimedOut() {
         if (state == State.SENT) {
             service.metrics().upstreamError(UpstreamError.TIMEOUT);
             failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT);

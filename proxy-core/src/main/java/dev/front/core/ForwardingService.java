@@ -130,6 +130,10 @@ public final class ForwardingService {
             previous.close();
         }
         upstream.closeFuture().addListener(f -> client.attr(PARKED).compareAndSet(upstream, null));
+        // A read stays pending while parked: the child has nothing to say until the next request, so whatever it
+        // sends retires the connection at once (UpstreamHandler), and the socket's read interest is not switched
+        // off and on again around every request (an epoll_ctl each way).
+        upstream.read();
     }
 
     /** Opens a new child connection on the client's own event loop (one thread for both sides). */

@@ -3,8 +3,6 @@ package dev.front.core;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.util.concurrent.TimeUnit;
 
 /**
  * {@code --header-timeout}: a request head must be complete within the timeout from its first byte (or from the
@@ -26,7 +24,8 @@ final class HeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
     private final long timeoutNanos;
     private ChannelHandlerContext ctx;
     private boolean armed;
-    private ScheduledFuture<?> timer;
+    /** Set from a head's first byte until the head is decoded: lazy, as it is set once per request. */
+    private LazyDeadline deadline;
 
     HeaderTimeoutHandler(long timeoutNanos) {
         this.timeoutNanos = timeoutNanos;
@@ -35,6 +34,7 @@ final class HeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;
+        this.deadline = new LazyDeadline(ctx.executor(), this::expired);
     }
 
     @Override
@@ -46,7 +46,7 @@ final class HeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (armed && timer == null && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+        if (armed && !deadline.isSet() && msg instanceof ByteBuf bytes && bytes.isReadable()) {
             start();
         }
         ctx.fireChannelRead(msg);
@@ -60,20 +60,16 @@ final class HeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
     /** A head was decoded (or the connection is being answered otherwise). */
     void disarm() {
         armed = false;
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
+        deadline.clear();
     }
 
     private void start() {
         if (timeoutNanos > 0) {
-            timer = ctx.executor().schedule(this::expired, timeoutNanos, TimeUnit.NANOSECONDS);
+            deadline.set(timeoutNanos);
         }
     }
 
     private void expired() {
-        timer = null;
         if (armed && ctx.channel().isActive()) {
             armed = false;
             ctx.fireUserEventTriggered(EXPIRED);
@@ -82,7 +78,8 @@ final class HeaderTimeoutHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
-        disarm();
+        armed = false;
+        deadline.cancel();
         ctx.fireChannelInactive();
     }
 }

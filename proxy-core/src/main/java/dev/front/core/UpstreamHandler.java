@@ -12,13 +12,30 @@ import io.netty.util.ReferenceCountUtil;
 final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     private ForwardExchange exchange;
+    /**
+     * {@code --request-timeout} of the attached exchange: lazy, since a kept-alive child connection sets it for every
+     * request and it almost never expires.
+     */
+    private LazyDeadline responseDeadline;
 
-    void attach(ForwardExchange exchange) {
+    @Override
+    public void handlerAdded(ChannelHandlerContext ctx) {
+        responseDeadline = new LazyDeadline(ctx.executor(), () -> {
+            if (exchange != null) {
+                exchange.requestTimedOut(); // ignored once the response head came
+            }
+        });
+    }
+
+    /** The exchange just sent its request; it is told if {@code timeoutNanos} pass before it is detached. */
+    void attach(ForwardExchange exchange, long timeoutNanos) {
         this.exchange = exchange;
+        responseDeadline.set(timeoutNanos);
     }
 
     void detach() {
         this.exchange = null;
+        responseDeadline.clear();
     }
 
     @Override
@@ -40,6 +57,7 @@ final class UpstreamHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelInactive(ChannelHandlerContext ctx) {
+        responseDeadline.cancel();
         if (exchange != null) {
             exchange.upstreamClosed(null);
         }
