@@ -34,7 +34,6 @@ class ForwardedHeadersIT {
     private static final String CLIENT = "127.0.0.5";
     private static final String ROUTER = "127.0.0.3";
     private static final String GUNICORN = "/usr/bin/gunicorn";
-    private static final String HAPROXY = "/usr/sbin/haproxy";
 
     /** Everything a client could write to pose as a proxy: none of it may reach the child. */
     private static final List<String> SPOOFED = List.of(
@@ -156,28 +155,8 @@ class ForwardedHeadersIT {
     }
 
     private void startHaproxy(int port, int frontPort) throws IOException {
-        // As OpenShift's router: option forwardfor and add-header append a line after the client's own.
-        String config = """
-                global
-                    maxconn 64
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-                frontend router
-                    bind 127.0.0.1:%d
-                    option forwardfor
-                    http-request add-header X-Forwarded-Port %%[dst_port]
-                    http-request add-header X-Forwarded-Proto https
-                    default_backend pod
-                backend pod
-                    server front 127.0.0.1:%d source %s
-                """.formatted(port, frontPort, ROUTER);
-        Path file = dir.resolve("haproxy.cfg");
-        Files.writeString(file, config);
-        processes.add(new ProcessBuilder(HAPROXY, "-db", "-f", file.toString()).redirectErrorStream(true)
-                .redirectOutput(dir.resolve("haproxy.log").toFile()).start());
+        processes.add(HaproxyRouter.start(dir, port, frontPort, ROUTER, "X-Forwarded-Port %[dst_port]",
+                "X-Forwarded-Proto https"));
         awaitListening(port);
     }
 

@@ -31,7 +31,6 @@ import org.junit.jupiter.api.io.TempDir;
 class WhiskeyIT {
 
     private static final String PYTHON = "/usr/bin/python3";
-    private static final String HAPROXY = "/usr/sbin/haproxy";
     /** The client's own address, as haproxy sees it: the one Django must be told. */
     private static final String CLIENT = "127.0.0.5";
 
@@ -157,28 +156,10 @@ class WhiskeyIT {
     }
 
     private static Process startHaproxy(int port, int frontPort) throws IOException {
-        assumeTrue(Files.isExecutable(Path.of(HAPROXY)), "Debian's haproxy is not installed");
-        // As the OpenShift router: it appends to X-Forwarded-For and says the client came over https.
-        Path config = project.resolve("haproxy.cfg");
-        Files.writeString(config, """
-                global
-                    maxconn 64
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-                frontend router
-                    bind 127.0.0.1:%d
-                    option forwardfor
-                    http-request add-header X-Forwarded-Port 443
-                    http-request add-header X-Forwarded-Scheme https
-                    default_backend pod
-                backend pod
-                    server front 127.0.0.1:%d
-                """.formatted(port, frontPort));
-        return new ProcessBuilder(HAPROXY, "-db", "-f", config.toString()).redirectErrorStream(true)
-                .redirectOutput(project.resolve("haproxy.log").toFile()).start();
+        assumeTrue(HaproxyRouter.installed(), "Debian's haproxy is not installed");
+        // It says the client came over https, on port 443.
+        return HaproxyRouter.start(project, port, frontPort, null, "X-Forwarded-Port 443",
+                "X-Forwarded-Scheme https");
     }
 
     private static int run(String... command) throws IOException, InterruptedException {
