@@ -18,8 +18,10 @@ import java.util.Deque;
  * @param rawQuery   the query as sent, without {@code ?}, or {@code null}
  * @param originForm what to send upstream: the client's own path when normalising changed nothing, else the
  *                   normalised path re-encoded; plus the query
+ * @param authority  the {@code host[:port]} of an absolute-form target, which replaces the Host header
+ *                   (RFC 9112 §3.2.2); {@code null} for origin-form
  */
-public record RequestTarget(String path, String rawQuery, String originForm) {
+public record RequestTarget(String path, String rawQuery, String originForm, String authority) {
 
     /** Why a target was refused; every case is a 400 for the client. */
     public static final class BadTargetException extends Exception {
@@ -33,16 +35,20 @@ public record RequestTarget(String path, String rawQuery, String originForm) {
     /** Parses origin-form ({@code /p?q}) or absolute-form ({@code http://h/p?q}); {@code *} is not a path. */
     public static RequestTarget parse(String target) throws BadTargetException {
         String rest = target;
-        String lower = target.length() > 8 ? target.substring(0, 8).toLowerCase(java.util.Locale.ROOT) : "";
-        if (lower.startsWith("http://") || lower.startsWith("https://")) {
-            int authority = target.indexOf("//") + 2;
-            int slash = target.indexOf('/', authority);
-            int question = target.indexOf('?', authority);
-            if (slash < 0 || (question >= 0 && question < slash)) {
-                rest = "/" + (question >= 0 ? target.substring(question) : "");
-            } else {
-                rest = target.substring(slash);
+        String authority = null;
+        int scheme = target.regionMatches(true, 0, "http://", 0, 7) ? 7
+                : target.regionMatches(true, 0, "https://", 0, 8) ? 8 : 0;
+        if (scheme > 0) {
+            int end = scheme;
+            while (end < target.length() && target.charAt(end) != '/' && target.charAt(end) != '?') {
+                end++;
             }
+            authority = target.substring(scheme, end);
+            if (!authority.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?")) {
+                throw new BadTargetException("invalid authority in absolute-form target");
+            }
+            rest = end == target.length() || target.charAt(end) == '?' ? "/" + target.substring(end)
+                    : target.substring(end);
         }
         if (rest.isEmpty() || rest.charAt(0) != '/') {
             throw new BadTargetException("target does not start with /");
@@ -56,7 +62,8 @@ public record RequestTarget(String path, String rawQuery, String originForm) {
         String decoded = decode(rawPath);
         String normalised = normalise(decoded);
         String forwardedPath = normalised.equals(decoded) ? rawPath : encode(normalised);
-        return new RequestTarget(normalised, rawQuery, rawQuery == null ? forwardedPath : forwardedPath + "?" + rawQuery);
+        return new RequestTarget(normalised, rawQuery, rawQuery == null ? forwardedPath : forwardedPath + "?" + rawQuery,
+                authority);
     }
 
     /** Refuses bytes that never belong in a target: controls, space, DEL, {@code #}, non-ASCII. */

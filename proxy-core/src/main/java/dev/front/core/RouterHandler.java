@@ -6,6 +6,7 @@ import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
 import io.netty.handler.codec.http.HttpContent;
+import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
@@ -129,6 +130,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             exchange = null;
             reject(ctx, HttpResponseStatus.BAD_REQUEST);
             return;
+        }
+        if (target.authority() != null) {
+            request.headers().set(HttpHeaderNames.HOST, target.authority()); // absolute-form: its authority wins
         }
         AliasRequest alias = router.route(target);
         ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwarding != null));

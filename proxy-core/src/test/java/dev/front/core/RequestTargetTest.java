@@ -26,6 +26,8 @@ class RequestTargetTest {
             "http://example.org/p?q   | /p                | /p?q",
             "http://example.org       | /                 | /",
             "HTTP://example.org?x     | /                 | /?x",
+            "http://a                 | /                 | /",
+            "https://a:8443/b/../c    | /c                | /c",
     })
     void decodesOnceAndNormalises(String raw, String path, String originForm) throws Exception {
         RequestTarget target = RequestTarget.parse(raw);
@@ -41,6 +43,17 @@ class RequestTargetTest {
     })
     void refusesWhatCannotBeAPath(String raw) {
         assertThatThrownBy(() -> RequestTarget.parse(raw)).isInstanceOf(RequestTarget.BadTargetException.class);
+    }
+
+    @org.junit.jupiter.api.Test
+    void absoluteFormCarriesTheAuthorityThatReplacesHost() throws Exception {
+        org.assertj.core.api.Assertions.assertThat(RequestTarget.parse("http://Example.org:8080/p").authority())
+                .isEqualTo("Example.org:8080");
+        org.assertj.core.api.Assertions.assertThat(RequestTarget.parse("http://[::1]/").authority()).isEqualTo("[::1]");
+        org.assertj.core.api.Assertions.assertThat(RequestTarget.parse("/p").authority()).isNull();
+        for (String bad : new String[] {"http://user@evil/", "http:///p", "http://a b/", "http://a:99999999/"}) {
+            assertThatThrownBy(() -> RequestTarget.parse(bad)).isInstanceOf(RequestTarget.BadTargetException.class);
+        }
     }
 
     @ParameterizedTest

@@ -142,6 +142,16 @@ class FoundationIT {
     }
 
     @Test
+    void absoluteFormReachesTheChildAsOriginFormWithItsAuthorityAsHost() throws Exception {
+        try (RawHttp http = RawHttp.connect(front.port())) {
+            http.send("GET http://app.example:8443/environ?x=1 HTTP/1.1\r\nHost: other.example\r\n\r\n");
+            String environ = http.read().bodyText();
+            assertThat(environ).contains("\"HTTP_HOST\": \"app.example:8443\"", "\"PATH_INFO\": \"/environ\"",
+                    "\"QUERY_STRING\": \"x=1\"").doesNotContain("other.example");
+        }
+    }
+
+    @Test
     void malformedRequestsGetAClearAnswerAndClose() throws Exception {
         try (RawHttp http = RawHttp.connect(front.port())) {
             http.send("GET / HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nTransfer-Encoding: chunked\r\n\r\n");
