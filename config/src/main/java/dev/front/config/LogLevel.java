@@ -2,9 +2,5 @@ package dev.front.config;
 
 /** Levels of the front's own log on stderr ({@code --log-level}). */
 public enum LogLevel {
-    ERROR, WARN, INFO, DEBUG;
-
-    public boolean enables(LogLevel level) {
-        return level.ordinal() <= ordinal();
-    }
+    ERROR, WARN, INFO, DEBUG
 }

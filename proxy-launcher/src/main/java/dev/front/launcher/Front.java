@@ -36,6 +36,9 @@ final class Front {
     int run() {
         StopSignal stop = StopSignal.install();
         Transport transport = Transport.best();
+        if (!transport.name().equals("epoll")) {
+            log.warn("native epoll unavailable ({}): using NIO", Transport.epollUnavailabilityCause().toString());
+        }
         EventLoopGroup group = transport.newGroup(0, "front-io");
         try {
             return run(stop, transport, group);

@@ -31,15 +31,6 @@ final class RawHttp implements AutoCloseable {
             return null;
         }
 
-        List<String> headerValues(String name) {
-            List<String> values = new ArrayList<>();
-            for (String[] header : headers) {
-                if (header[0].equals(name.toLowerCase(Locale.ROOT))) {
-                    values.add(header[1]);
-                }
-            }
-            return values;
-        }
 
         String bodyText() {
             return new String(body, StandardCharsets.UTF_8);
