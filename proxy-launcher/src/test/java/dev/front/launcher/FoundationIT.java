@@ -21,16 +21,14 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FoundationIT {
 
-    static final Path HELLO = FrontProcess.EXAMPLES.resolve("hello").toAbsolutePath();
-    static final Duration STARTUP = Duration.ofSeconds(30);
+    static final Path HELLO = FrontProcess.HELLO;
+    static final Duration STARTUP = FrontProcess.STARTUP;
 
     static FrontProcess front;
 
     @BeforeAll
     static void startFront() throws Exception {
-        front = FrontProcess.start(List.of("--url-alias", "/static", HELLO.resolve("static").toString(),
-                "--", "python3", HELLO.resolve("app.py").toString(), "{port}"));
-        front.awaitStatus("/", 200, STARTUP);
+        front = FrontProcess.startHello(List.of());
     }
 
     @AfterAll

@@ -22,6 +22,11 @@ final class FrontProcess implements AutoCloseable {
 
     static final Path JAR = Path.of(System.getProperty("front.jar", "target/front.jar")).toAbsolutePath();
     static final Path EXAMPLES = Path.of(System.getProperty("front.examples", "../examples")).toAbsolutePath();
+    /** The bundled example app (stdlib wsgiref) and its static/ directory. */
+    static final Path HELLO = EXAMPLES.resolve("hello");
+    /** How long a front and its Python child get to start, on a loaded 2-core machine. */
+    static final Duration STARTUP = Duration.ofSeconds(30);
+
     /** The JDK 25 running the tests (Maven's toolchain), also used to run the front. */
     static final String JAVA = ProcessHandle.current().info().command().orElse("java");
 
@@ -40,6 +45,23 @@ final class FrontProcess implements AutoCloseable {
     /** Starts the front with {@code --host 127.0.0.1 --port <free>} followed by {@code args}; does not wait. */
     static FrontProcess start(List<String> args) throws IOException {
         return start(args, Map.of());
+    }
+
+    /**
+     * The front in front of the example app, its static/ under /static, with {@code options} first; waits until
+     * a dynamic page is served.
+     */
+    static FrontProcess startHello(List<String> options) throws Exception {
+        List<String> args = new ArrayList<>(options);
+        args.addAll(List.of("--url-alias", "/static", HELLO.resolve("static").toString(),
+                "--", "python3", HELLO.resolve("app.py").toString(), "{port}"));
+        FrontProcess front = start(args);
+        try {
+            return front.awaitStatus("/", 200, STARTUP);
+        } catch (Exception | AssertionError e) {
+            front.close();
+            throw e;
+        }
     }
 
     static FrontProcess start(List<String> args, Map<String, String> environment) throws IOException {

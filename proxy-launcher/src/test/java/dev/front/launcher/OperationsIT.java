@@ -23,8 +23,8 @@ import org.yaml.snakeyaml.Yaml;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class OperationsIT {
 
-    static final Path HELLO = FoundationIT.HELLO;
-    static final Duration STARTUP = FoundationIT.STARTUP;
+    static final Path HELLO = FrontProcess.HELLO;
+    static final Duration STARTUP = FrontProcess.STARTUP;
 
     static FrontProcess front;
     static int adminPort;
@@ -32,12 +32,9 @@ class OperationsIT {
     @BeforeAll
     static void startFront() throws Exception {
         adminPort = FrontProcess.freePort();
-        front = FrontProcess.start(List.of("--admin-port", Integer.toString(adminPort),
+        front = FrontProcess.startHello(List.of("--admin-port", Integer.toString(adminPort),
                 "--access-log", "--access-log-format", "json",
-                "--trust-proxy-header", "X-Forwarded-For", "--trust-proxy", "127.0.0.1/32",
-                "--url-alias", "/static", HELLO.resolve("static").toString(),
-                "--", "python3", HELLO.resolve("app.py").toString(), "{port}"));
-        front.awaitStatus("/", 200, STARTUP);
+                "--trust-proxy-header", "X-Forwarded-For", "--trust-proxy", "127.0.0.1/32"));
     }
 
     @AfterAll

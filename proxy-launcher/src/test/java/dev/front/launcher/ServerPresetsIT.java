@@ -19,7 +19,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class ServerPresetsIT {
 
-    static final Path HELLO = FrontProcess.EXAMPLES.resolve("hello");
+    static final Path HELLO = FrontProcess.HELLO;
 
     @ParameterizedTest(name = "{0}")
     @CsvSource({
