@@ -1,5 +1,7 @@
 package dev.front.core;
 
+import io.netty.buffer.ByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -7,7 +9,10 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.DefaultLastHttpContent;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
@@ -76,6 +81,10 @@ final class ForwardExchange implements Exchange {
     private boolean upgrading;
     private TunnelCap.Permit tunnelPermit;
     private HttpResponse switching;
+    /** The relayed response's head, held until the rest of the read that brought it is known (see writeHead). */
+    private HttpResponse headToWrite;
+    /** The last bytes of the body, sent with the response's end. */
+    private ByteBuf finalContent;
     private ScheduledFuture<?> timer;
     /** Counts body reads asked for and pieces received, to tell whether a piece came within {@link #readBody}. */
     private long bodyReads;
@@ -134,7 +143,7 @@ final class ForwardExchange implements Exchange {
         cancelTimer();
         bodyReads++;
         boolean last = content instanceof LastHttpContent;
-        io.netty.buffer.ByteBuf data = content.content().retain();
+        ByteBuf data = content.content().retain();
         content.release(); // trailers, if any, are dropped: never forwarded
         if (body.length() + data.readableBytes() > service.limits().limitRequestBody()) {
             data.release();
@@ -255,14 +264,20 @@ final class ForwardExchange implements Exchange {
         state = State.SENT;
         sendFailed = false;
         upstream.pipeline().get(UpstreamHandler.class).attach(this, service.limits().requestTimeout().toNanos());
-        // The encoder only reads the headers, so a retry can send the same set again.
-        DefaultHttpRequest head = new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), originForm,
-                upstreamHeaders);
-        upstream.write(head);
-        if (body.length() > 0) {
-            upstream.write(body.content());
+        // The encoder only reads the headers, so a retry can send the same set again. A body in memory goes with
+        // the head as one message (one buffer when small, one write); a body in a file follows its head by sendfile.
+        ChannelFuture sent;
+        Object content = body.length() == 0 ? Unpooled.EMPTY_BUFFER : body.content();
+        if (content instanceof ByteBuf bytes) {
+            sent = upstream.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
+                    originForm, bytes, upstreamHeaders, EmptyHttpHeaders.INSTANCE));
+        } else {
+            upstream.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), originForm,
+                    upstreamHeaders));
+            upstream.write(content);
+            sent = upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
         }
-        upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFutureListener) f -> {
+        sent.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() && f.channel() == upstream) {
                 sendFailed = true;
                 upstreamClosed(f.cause());
@@ -321,7 +336,7 @@ final class ForwardExchange implements Exchange {
         // A refused handshake: the child saw Connection: upgrade, so its connection is not reused.
         upstreamKeepAlive = HttpUtil.isKeepAlive(response) && !upgrading;
         releaseTunnelPermit();
-        ctx.write(relayedHead(response));
+        headToWrite = relayedHead(response);
         return true;
     }
 
@@ -372,6 +387,16 @@ final class ForwardExchange implements Exchange {
             return;
         }
         boolean last = content instanceof LastHttpContent;
+        if (last && (spool == null || spool.isEmpty()) && ctx.channel().isWritable()) {
+            // The end of the body goes out with the end of the response, and with its head too when the whole
+            // response came in one read: one message through the pipeline instead of three.
+            if (content.content().isReadable()) {
+                finalContent = content.content().retain();
+            }
+            content.release(); // the child's trailers are not passed on
+            upstreamDone();
+            return;
+        }
         if (content.content().isReadable()) {
             relay(content.content().retain());
         }
@@ -381,11 +406,33 @@ final class ForwardExchange implements Exchange {
         }
     }
 
+    /** The response head, unless it went out already; it waits at most until the end of the read that brought it. */
+    private void writeHead() {
+        if (headToWrite != null) {
+            ctx.write(headToWrite);
+            headToWrite = null;
+        }
+    }
+
+    /** The last message of a relayed response: whatever of the head and the body's end has not gone out yet. */
+    private HttpContent endOfResponse() {
+        ByteBuf data = finalContent == null ? Unpooled.EMPTY_BUFFER : finalContent;
+        finalContent = null;
+        HttpResponse head = headToWrite;
+        headToWrite = null;
+        if (head != null) {
+            return new DefaultFullHttpResponse(head.protocolVersion(), head.status(), data, head.headers(),
+                    EmptyHttpHeaders.INSTANCE);
+        }
+        return data.isReadable() ? new DefaultLastHttpContent(data) : LastHttpContent.EMPTY_LAST_CONTENT;
+    }
+
     /**
      * Straight to the client while it keeps up (its outbound buffer up to the high water mark is the memory
      * buffer), else to the spool so the child is never held back by a slow client.
      */
-    private void relay(io.netty.buffer.ByteBuf data) {
+    private void relay(ByteBuf data) {
+        writeHead();
         if ((spool == null || spool.isEmpty()) && (ctx.channel().isWritable() || !spooling())) {
             ctx.write(new DefaultHttpContent(data));
             return;
@@ -430,7 +477,8 @@ final class ForwardExchange implements Exchange {
         }
         state = State.DONE;
         if (truncatedResponse) {
-            ChannelFuture flushed = ctx.writeAndFlush(io.netty.buffer.Unpooled.EMPTY_BUFFER);
+            writeHead();
+            ChannelFuture flushed = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
             flushed.addListener(f -> {
                 release();
                 ctx.close();
@@ -438,7 +486,7 @@ final class ForwardExchange implements Exchange {
             done.tryFailure(new IOException("the child's response was truncated"));
             return;
         }
-        ctx.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT).addListener((ChannelFutureListener) f -> {
+        ctx.writeAndFlush(endOfResponse()).addListener((ChannelFutureListener) f -> {
             release();
             if (f.isSuccess()) {
                 done.trySuccess();
@@ -477,6 +525,7 @@ final class ForwardExchange implements Exchange {
 
     void upstreamReadComplete() {
         if (state == State.RELAYING) {
+            writeHead(); // a streamed response's head goes out before its body has come
             ctx.flush(); // once per read burst
             readUpstreamIfRoom();
         } else if (state == State.SENT || state == State.UPGRADING) {
@@ -682,6 +731,10 @@ final class ForwardExchange implements Exchange {
         }
         if (spool != null) {
             spool.release();
+        }
+        if (finalContent != null) {
+            finalContent.release();
+            finalContent = null;
         }
     }
 }

@@ -2,14 +2,16 @@ package dev.front.core;
 
 import dev.front.config.ForwardingConfig;
 import dev.front.config.Limits;
-import io.netty.bootstrap.Bootstrap;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelConfig;
+import io.netty.channel.ChannelFactory;
 import io.netty.channel.ChannelFuture;
+import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
-import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
+import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
@@ -27,7 +29,6 @@ public final class ForwardingService {
     /** A child connection kept for the next request of the same client connection. */
     private static final AttributeKey<Channel> PARKED = AttributeKey.valueOf("front.parkedUpstream");
 
-    private final Transport transport;
     private final SocketAddress upstreamAddress;
     private final ForwardedHeaderPolicy policy;
     private final Limits limits;
@@ -41,6 +42,15 @@ public final class ForwardingService {
     private final int listenerPort;
 
     private final FrontMetrics metrics;
+    private final ChannelFactory<? extends Channel> upstreamChannels;
+
+    /** The child's response head may be larger than a request's; the codec only reads this configuration. */
+    private static final HttpDecoderConfig UPSTREAM_DECODER = new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(65536)
+            .setMaxChunkSize(65536)
+            .setStrictLineParsing(true)
+            .setUseRfc9112TransferEncoding(true);
 
     /**
      * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
@@ -50,10 +60,10 @@ public final class ForwardingService {
                              Limits limits, ForwardingConfig config, ChildGate gate, boolean supervised,
                              int listenerPort, FrontMetrics metrics) {
         this.metrics = metrics;
+        this.upstreamChannels = new ReflectiveChannelFactory<>(transport.channelFor(upstreamAddress));
         this.config = config;
         this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
         this.webSockets = config.webSocket() ? new TunnelCap(config.maxWebSockets()) : null;
-        this.transport = transport;
         this.upstreamAddress = upstreamAddress;
         this.policy = policy;
         this.limits = limits;
@@ -136,31 +146,33 @@ public final class ForwardingService {
         upstream.read();
     }
 
-    /** Opens a new child connection on the client's own event loop (one thread for both sides). */
+    /**
+     * Opens a new child connection on the client's own event loop (one thread for both sides). A sync worker closes
+     * after every response, so this runs once per request: the channel is built and connected directly, without a
+     * {@code Bootstrap}, whose resolver lookup, initializer handler and connect task (one more trip through the
+     * loop's task queue) cost more than the connect itself over a Unix socket.
+     */
     ChannelFuture connect(EventLoop loop) {
-        Bootstrap bootstrap = new Bootstrap()
-                .group(loop)
-                .channel(transport.channelFor(upstreamAddress))
-                .option(ChannelOption.AUTO_READ, false)
-                .option(ChannelOption.CONNECT_TIMEOUT_MILLIS, 5_000)
-                .handler(new ChannelInitializer<>() {
-                    @Override
-                    protected void initChannel(Channel ch) {
-                        HttpDecoderConfig decoder = new HttpDecoderConfig()
-                                .setMaxInitialLineLength(8192)
-                                .setMaxHeaderSize(65536)
-                                .setMaxChunkSize(65536)
-                                .setStrictLineParsing(true)
-                                .setUseRfc9112TransferEncoding(true);
-                        ch.pipeline()
-                                .addLast(HandlerNames.UPSTREAM_CODEC, new HttpClientCodec(decoder, false, false))
-                                .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
-                    }
-                });
+        Channel channel = upstreamChannels.newChannel();
+        ChannelConfig options = channel.config();
+        options.setAutoRead(false);
+        options.setConnectTimeoutMillis(5_000);
         if (upstreamAddress instanceof InetSocketAddress) {
-            bootstrap.option(ChannelOption.TCP_NODELAY, true);
+            options.setOption(ChannelOption.TCP_NODELAY, true);
         }
-        return bootstrap.connect(upstreamAddress);
+        channel.pipeline()
+                .addLast(HandlerNames.UPSTREAM_CODEC, new HttpClientCodec(UPSTREAM_DECODER, false, false))
+                .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
+        ChannelPromise connected = channel.newPromise();
+        loop.register(channel).addListener((ChannelFutureListener) registered -> {
+            if (registered.isSuccess()) {
+                channel.connect(upstreamAddress, connected);
+            } else {
+                channel.unsafe().closeForcibly();
+                connected.setFailure(registered.cause());
+            }
+        });
+        return connected;
     }
 
     /** Hook for the client connection: closes its parked child connection. */

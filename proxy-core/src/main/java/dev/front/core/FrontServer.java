@@ -12,7 +12,6 @@ import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
 import java.time.Duration;
@@ -47,7 +46,7 @@ public final class FrontServer implements AutoCloseable {
     }
 
     public void start() throws InterruptedException {
-        long keepAliveMillis = config.limits().keepAliveTimeout().toMillis();
+        long keepAliveNanos = config.limits().keepAliveTimeout().toNanos();
         ServerBootstrap bootstrap = new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
@@ -62,9 +61,7 @@ public final class FrontServer implements AutoCloseable {
                         clients.add(ch);
                         HttpDecoderConfig decoder = clientDecoderConfig();
                         ch.pipeline()
-                                .addLast(HandlerNames.IDLE,
-                                        new IdleStateHandler(true, 0, 0, keepAliveMillis, TimeUnit.MILLISECONDS))
-                                .addLast(HandlerNames.HEADER_TIMEOUT, new HeaderTimeoutHandler(
+                                .addLast(HandlerNames.REQUEST_WAIT, new RequestWaitHandler(keepAliveNanos,
                                         config.limits().headerTimeout().toNanos()))
                                 .addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler())
                                 .addLast(HandlerNames.CODEC, new HttpServerCodec(decoder))

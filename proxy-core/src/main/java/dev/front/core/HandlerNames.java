@@ -3,8 +3,9 @@ package dev.front.core;
 /**
  * Names of the client pipeline's handlers, in pipeline order (read top to bottom for inbound):
  * <ol>
- *   <li>{@link #IDLE}: closes connections idle between requests ({@code --keep-alive-timeout})</li>
- *   <li>{@link #HEADER_TIMEOUT}: a request head must be complete within {@code --header-timeout} of its first byte (408)</li>
+ *   <li>{@link #REQUEST_WAIT}: times the wait for a request: closes a connection idle between requests
+ *       ({@code --keep-alive-timeout}); a head must be complete within {@code --header-timeout} of its first byte
+ *       (408)</li>
  *   <li>{@link #OBS_FOLD}: refuses folded header lines, which the codec would silently join</li>
  *   <li>{@link #CODEC}: HTTP/1.1 parsing with the front's limits, and response encoding</li>
  *   <li>{@link #FLOW}: hands the router one decoded message per read, so pipelined requests wait their turn</li>
@@ -14,13 +15,12 @@ package dev.front.core;
  *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
  * </ol>
  * Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}.
- * <p>A WebSocket tunnel ({@link WebSocketTunnel}) leaves the client {@link #IDLE} (its tunnel idle timeout) then
- * {@link #TUNNEL}, and the child connection only {@link #TUNNEL}.
+ * <p>A WebSocket tunnel ({@link WebSocketTunnel}) leaves the client {@link #IDLE} (the tunnel's idle timeout, added
+ * then) and {@link #TUNNEL}, and the child connection only {@link #TUNNEL}.
  */
 public final class HandlerNames {
 
-    public static final String IDLE = "idle";
-    public static final String HEADER_TIMEOUT = "headerTimeout";
+    public static final String REQUEST_WAIT = "requestWait";
     public static final String OBS_FOLD = "obsFold";
     public static final String CODEC = "codec";
     public static final String FLOW = "flow";
@@ -32,6 +32,7 @@ public final class HandlerNames {
     public static final String UPSTREAM = "upstream";
 
     public static final String TUNNEL = "tunnel";
+    public static final String IDLE = "idle";
 
     private HandlerNames() {
     }

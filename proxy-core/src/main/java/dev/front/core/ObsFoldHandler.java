@@ -6,7 +6,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
-import java.util.Locale;
 
 /**
  * Refuses obsolete line folding (a header line that starts with a space or tab, RFC 9112 5.2). Netty's codec
@@ -25,6 +24,8 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
      */
     private static final byte[] REFUSED_LINE = "(obs-fold)\r\n\r\n".getBytes(StandardCharsets.US_ASCII);
     private static final int MAX_RECORDED_LINE = 256;
+    private static final String CONTENT_LENGTH = "content-length";
+    private static final String TRANSFER_ENCODING = "transfer-encoding";
 
     private enum State { HEAD, FIXED_BODY, CHUNK_SIZE, CHUNK_DATA, CHUNK_END, TRAILERS, REFUSED, BLIND }
 
@@ -36,6 +37,10 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
     private long contentLength;
     private boolean chunked;
     private long remaining;
+    /** The current line when it lies whole in one buffer ({@code null} when it is in {@link #line}). */
+    private ByteBuf lineBuf;
+    private int lineStart;
+    private int lineLength;
     /** Set by {@link #startHead()} so the scanning loop notes where the next head begins. */
     private boolean headStarted;
 
@@ -73,20 +78,23 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
                         state = State.CHUNK_SIZE;
                     }
                 }
-                default -> {
-                    byte b = in.getByte(i);
-                    if (state == State.HEAD && atLineStart && requestLineSeen && (b == ' ' || b == '\t')) {
-                        refuse(ctx, in, headStart);
-                        return;
-                    }
-                    i++;
-                    if (b == '\n') {
-                        endOfLine();
-                    } else {
-                        atLineStart = false;
-                        if (b != '\r') {
-                            record(b);
+                default -> { // HEAD, CHUNK_SIZE, TRAILERS: whole lines at a time
+                    if (state == State.HEAD && atLineStart && requestLineSeen) {
+                        byte b = in.getByte(i);
+                        if (b == ' ' || b == '\t') {
+                            refuse(ctx, in, headStart);
+                            return;
                         }
+                    }
+                    int lf = in.indexOf(i, end, (byte) '\n');
+                    if (lf < 0) {
+                        record(in, i, end); // the line goes on in the next buffer
+                        atLineStart = false;
+                        i = end;
+                    } else {
+                        lineEndsAt(in, i, lf);
+                        i = lf + 1;
+                        endOfLine();
                     }
                 }
             }
@@ -97,34 +105,78 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
         ctx.fireChannelRead(msg);
     }
 
-    private void record(byte b) {
-        if (line.length() < MAX_RECORDED_LINE) {
-            line.append((char) (b & 0xff));
-        } else {
-            lineTooLong = true;
+    /** Keeps the bytes of a line that goes on in the next buffer, CRs left out. */
+    private void record(ByteBuf in, int from, int to) {
+        for (int k = from; k < to; k++) {
+            byte b = in.getByte(k);
+            if (b == '\r') {
+                continue;
+            }
+            if (line.length() < MAX_RECORDED_LINE) {
+                line.append((char) (b & 0xff));
+            } else {
+                lineTooLong = true;
+            }
         }
     }
 
+    /**
+     * A line ends at {@code lf} in {@code in}. When all of it is in this buffer (the usual case) it is read there,
+     * and only the few lines that matter become strings; else its end joins the part kept from earlier buffers.
+     */
+    private void lineEndsAt(ByteBuf in, int from, int lf) {
+        if (line.isEmpty() && !lineTooLong) {
+            lineBuf = in;
+            lineStart = from;
+            lineLength = lf > from && in.getByte(lf - 1) == '\r' ? lf - 1 - from : lf - from;
+        } else {
+            record(in, from, lf);
+            lineBuf = null;
+        }
+    }
+
+    private boolean lineIsEmpty() {
+        return lineBuf != null ? lineLength == 0 : !lineTooLong && line.isEmpty();
+    }
+
+    /** The line as text, or {@code null} when it is too long to matter. */
+    private String lineText() {
+        if (lineBuf != null) {
+            return lineLength > MAX_RECORDED_LINE ? null
+                    : lineBuf.toString(lineStart, lineLength, StandardCharsets.ISO_8859_1);
+        }
+        return lineTooLong ? null : line.toString();
+    }
+
+    /** Whether the header line may name Content-Length or Transfer-Encoding: a name of their length. */
+    private boolean mayFrame() {
+        if (lineBuf == null) {
+            return true;
+        }
+        int colon = lineBuf.indexOf(lineStart, lineStart + lineLength, (byte) ':') - lineStart;
+        return colon == CONTENT_LENGTH.length() || colon == TRANSFER_ENCODING.length();
+    }
+
     private void endOfLine() {
-        String text = lineTooLong ? null : line.toString();
-        line.setLength(0);
-        lineTooLong = false;
-        atLineStart = true;
+        boolean empty = lineIsEmpty();
         switch (state) {
             case HEAD -> {
-                if (text != null && text.isEmpty()) {
+                if (empty) {
                     if (requestLineSeen) {
                         endOfHead();
                     } // else: an empty line before the request line, which the codec skips
                 } else if (!requestLineSeen) {
                     requestLineSeen = true;
-                } else if (text != null) {
-                    header(text);
+                } else if (mayFrame()) {
+                    String text = lineText();
+                    if (text != null) {
+                        header(text);
+                    }
                 }
             }
-            case CHUNK_SIZE -> chunkSize(text);
+            case CHUNK_SIZE -> chunkSize(lineText());
             case TRAILERS -> {
-                if (text != null && text.isEmpty()) {
+                if (empty) {
                     state = State.HEAD;
                     startHead();
                 }
@@ -132,6 +184,10 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
             default -> {
             }
         }
+        line.setLength(0);
+        lineTooLong = false;
+        lineBuf = null;
+        atLineStart = true;
     }
 
     private void header(String text) {
@@ -139,11 +195,11 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
         if (colon < 0) {
             return;
         }
-        String name = text.substring(0, colon).toLowerCase(Locale.ROOT);
+        String name = text.substring(0, colon);
         String value = text.substring(colon + 1).trim();
-        if (name.equals("transfer-encoding")) {
+        if (name.equalsIgnoreCase(TRANSFER_ENCODING)) {
             chunked = true; // anything but one final "chunked" is refused by the router and the connection closed
-        } else if (name.equals("content-length")) {
+        } else if (name.equalsIgnoreCase(CONTENT_LENGTH)) {
             try {
                 contentLength = Long.parseLong(value);
             } catch (NumberFormatException e) {

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.TooLongHttpHeaderException;
 import io.netty.handler.codec.http.TooLongHttpLineException;
-import io.netty.handler.timeout.IdleStateEvent;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -89,9 +88,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
-        HeaderTimeoutHandler headerTimeout = ctx.pipeline().get(HeaderTimeoutHandler.class);
-        if (headerTimeout != null) {
-            headerTimeout.disarm();
+        RequestWaitHandler wait = ctx.pipeline().get(RequestWaitHandler.class);
+        if (wait != null) {
+            wait.disarm();
         }
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
@@ -110,8 +109,8 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             if (f.isSuccess() && draining) {
                 ctx.close();
             } else if (f.isSuccess()) {
-                if (headerTimeout != null) {
-                    headerTimeout.arm(); // the next head is timed from its first byte
+                if (wait != null) {
+                    wait.arm(); // idle until the next request's first byte, whose head is timed from there
                 }
                 requestRead(ctx);
             } else if (!rejecting) {
@@ -185,11 +184,11 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             }
             return;
         }
-        if (evt == HeaderTimeoutHandler.EXPIRED && exchange == null) {
+        if (evt == RequestWaitHandler.HEAD_EXPIRED && exchange == null) {
             reject(ctx, HttpResponseStatus.REQUEST_TIMEOUT); // --header-timeout: a head never completed
             return;
         }
-        if (evt instanceof IdleStateEvent && exchange == null) {
+        if (evt == RequestWaitHandler.IDLE_EXPIRED && exchange == null) {
             ctx.close(); // idle between requests for --keep-alive-timeout
             return;
         }

@@ -28,8 +28,13 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                 NioSocketChannel.class, NioDomainSocketChannel.class);
     }
 
+    /**
+     * @param threads event loops; 0 = one per available processor, like nginx's {@code worker_processes auto}
+     *                (Netty's own default is two per processor, which on a small container only adds context
+     *                switches between loops that share one CPU)
+     */
     public EventLoopGroup newGroup(int threads, String name) {
-        return new MultiThreadIoEventLoopGroup(threads,
+        return new MultiThreadIoEventLoopGroup(threads > 0 ? threads : Runtime.getRuntime().availableProcessors(),
                 new io.netty.util.concurrent.DefaultThreadFactory(name, true), ioHandlerFactory);
     }
 

@@ -27,7 +27,7 @@ final class WebSocketTunnel {
     private static final List<String> CLIENT_HTTP_HANDLERS = List.of(HandlerNames.ROUTER, HandlerNames.KEEP_ALIVE,
             HandlerNames.FLOW);
     private static final List<String> CLIENT_BYTE_HANDLERS = List.of(HandlerNames.OBS_FOLD,
-            HandlerNames.HEADER_TIMEOUT);
+            HandlerNames.REQUEST_WAIT);
 
     private final Channel client;
     private final Channel child;
@@ -82,7 +82,7 @@ final class WebSocketTunnel {
         }
         tunnelContext.writeAndFlush(switching); // encoded at once, on this thread: the codec may go right after
         pipeline.remove(codec);
-        pipeline.replace(HandlerNames.IDLE, HandlerNames.IDLE,
+        pipeline.addFirst(HandlerNames.IDLE,
                 new IdleStateHandler(true, 0, 0, idleTimeout.toMillis(), TimeUnit.MILLISECONDS));
         client.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);
         child.config().setOption(ChannelOption.ALLOW_HALF_CLOSURE, true);

@@ -78,4 +78,15 @@ class ObsFoldHandlerTest {
     void aFoldSplitAcrossReadsIsRefused() {
         assertThat(heads("GET /a HTTP/1.1\r\nHost: a\r\nX: one\r\n", " two\r\n\r\n")).containsExactly("failed");
     }
+
+    @Test
+    void framingHeadersAreFoundInAnyCaseAndOnlyByTheirName() {
+        // A body that looks like a fold must be skipped by its length whatever the case of the header's name, and a
+        // header whose name merely has the same length must not be taken for Content-Length.
+        String raw = "POST /1 HTTP/1.1\r\nHost: a\r\nX-Content-Leng: 99\r\ncOnTeNt-LeNgTh: 8\r\n\r\nA: b\r\n c"
+                + "POST /2 HTTP/1.1\r\nHost: a\r\nTRANSFER-ENCODING: chunked\r\n\r\n4\r\n\r\n z\r\n0\r\n\r\n"
+                + "GET /3 HTTP/1.1\r\nHost: a\r\n\r\n";
+        assertThat(heads(raw)).containsExactly("ok /1", "ok /2", "ok /3");
+        assertThat(bytewise(raw)).containsExactly("ok /1", "ok /2", "ok /3");
+    }
 }

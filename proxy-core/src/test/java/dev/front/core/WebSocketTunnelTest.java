@@ -16,7 +16,6 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.flow.FlowControlHandler;
-import io.netty.handler.timeout.IdleStateHandler;
 import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 import java.time.Duration;
@@ -84,7 +83,7 @@ class WebSocketTunnelTest {
     private void clientSends(String raw) {
         client.config().setAutoRead(false);
         client.pipeline()
-                .addLast(HandlerNames.IDLE, new IdleStateHandler(true, 0, 0, 30, java.util.concurrent.TimeUnit.SECONDS))
+                .addLast(HandlerNames.REQUEST_WAIT, new RequestWaitHandler(30_000_000_000L, 15_000_000_000L))
                 .addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler())
                 .addLast(HandlerNames.CODEC, new HttpServerCodec(FrontServer.clientDecoderConfig()))
                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
