@@ -74,8 +74,8 @@ def check(url, size, text=None):
 
 
 def parse_wrk(path):
-    """Return dict(rps, bps, errors, note) from one wrk output file; rps None if unparsable."""
-    out = {"rps": None, "bps": None, "errors": 0, "notes": []}
+    """Return dict(rps, bps, requests, errors, note) from one wrk output file; rps None if unparsable."""
+    out = {"rps": None, "bps": None, "requests": None, "errors": 0, "notes": []}
     try:
         lines = open(path, encoding="utf-8", errors="replace").read().splitlines()
     except OSError as e:
@@ -85,6 +85,8 @@ def parse_wrk(path):
         s = line.strip()
         if s.startswith("Requests/sec:"):
             out["rps"] = float(s.split()[1])
+        elif " requests in " in s:
+            out["requests"] = int(s.split()[0])
         elif s.startswith("Transfer/sec:"):
             v = s.split()[1]
             num = v.rstrip("KMGTB")
@@ -134,11 +136,17 @@ def table(results_path, rss_path, meta_path):
     rows = read_tsv(results_path)
     # data[scenario][side] = list of (round, parsed)
     data, order = {}, []
-    for scen, side, rnd, path in rows:
+    clk_tck = int(meta.get("clk_tck", "100"))
+    for scen, side, rnd, path, *rest in rows:
         if scen not in data:
             data[scen] = {}
             order.append(scen)
-        data[scen].setdefault(side, []).append((int(rnd), parse_wrk(path)))
+        parsed = parse_wrk(path)
+        # CPU of the side's own processes per request, in microseconds (see cpu_ticks in bench/run)
+        ticks = rest[0] if rest and rest[0] not in ("", "-") else None
+        parsed["cpu_us"] = (int(ticks) / clk_tck * 1e6 / parsed["requests"]
+                            if ticks is not None and parsed.get("requests") else None)
+        data[scen].setdefault(side, []).append((int(rnd), parsed))
 
     def series(scen, side, key):
         return {r: p[key] for r, p in data[scen].get(side, []) if p[key] is not None}
@@ -204,6 +212,23 @@ def table(results_path, rss_path, meta_path):
             else:
                 cells = (scen, side, label, "0", "-", "-", "-", "-", "-", str(errors))
             print("  ".join(c.ljust(w[i]) if i < 3 else c.rjust(w[i]) for i, c in enumerate(cells)))
+
+    cpu_rows = [(scen, {side: med(list(series(scen, side, "cpu_us").values()))
+                        for side in ("front", "nginx", "direct")}) for scen in order]
+    if any(v is not None for _, m in cpu_rows for v in m.values()):
+        print()
+        print("== CPU per request of each side's own processes (user+system, all threads and workers; us, median) ==")
+        hdr = ("scenario", "front", "nginx", "front/nginx", "direct")
+        w = (17, 8, 8, 11, 8)
+        line = "  ".join(h.ljust(w[i]) if i < 1 else h.rjust(w[i]) for i, h in enumerate(hdr))
+        print(line)
+        print("-" * len(line))
+        for scen, m in cpu_rows:
+            ratio = m["front"] / m["nginx"] if m["front"] and m["nginx"] else None
+            cells = (scen, *("-" if m[k] is None else f"{m[k]:.1f}" for k in ("front", "nginx")),
+                     fmt_ratio(ratio), "-" if m["direct"] is None else f"{m['direct']:.1f}")
+            print("  ".join(c.ljust(w[i]) if i < 1 else c.rjust(w[i]) for i, c in enumerate(cells)))
+        print("(direct: gunicorn's master and workers; for the fronts, only their own process, not the backend's)")
 
     rss = read_tsv(rss_path) if rss_path != "-" else []
     if rss:
