@@ -10,9 +10,13 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real front.jar started as a process for an end-to-end test, on a free loopback port, with its stdout and
@@ -168,6 +172,28 @@ final class FrontProcess implements AutoCloseable {
             throw new AssertionError("front still running after " + timeout + "\nstderr:\n" + stderr());
         }
         return process.exitValue();
+    }
+
+    /** The child's Unix socket as the startup line names it ({@code child: ... on unix:/PATH;}); fails if none. */
+    Path childSocket() {
+        Matcher socket = Pattern.compile("; child: .* on unix:(/\\S+);").matcher(stderr());
+        if (!socket.find()) {
+            throw new AssertionError("the startup line names no child socket\nstderr:\n" + stderr());
+        }
+        return Path.of(socket.group(1));
+    }
+
+    /** The TCP ports the front's descendants (the child and its workers) listen on. */
+    Set<Integer> childTcpPorts() throws IOException {
+        Set<Integer> ports = new HashSet<>();
+        for (ProcessHandle descendant : process.descendants().toList()) {
+            try {
+                ports.addAll(ProcFiles.tcpListeningPorts(descendant.pid()));
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // exited while listed
+            }
+        }
+        return ports;
     }
 
     boolean isAlive() {
