@@ -120,8 +120,8 @@ final class ChildSocket implements ChildAddress {
     }
 
     /**
-     * A crashed child leaves its socket file behind, and not every server removes one before binding (uWSGI and
-     * uvicorn with workers fail with "Address already in use").
+     * A crashed child leaves its socket file behind, and not every server removes one before binding (uvicorn with
+     * {@code --workers} fails with "Address already in use").
      */
     @Override
     public void prepareSpawn() throws IOException {
