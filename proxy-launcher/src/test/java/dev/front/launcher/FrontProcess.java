@@ -20,7 +20,8 @@ import java.util.regex.Pattern;
 
 /**
  * The real front.jar started as a process for an end-to-end test, on a free loopback port, with its stdout and
- * stderr kept in files. Always closed by the test (try-with-resources): a front still running is killed.
+ * stderr kept in files. Always closed by the test (try-with-resources): a front still running is stopped with TERM
+ * (so it cleans up after its child), then killed if it does not exit in time.
  */
 final class FrontProcess implements AutoCloseable {
 
@@ -219,11 +220,17 @@ final class FrontProcess implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
             try {
-                process.waitFor(10, TimeUnit.SECONDS);
+                // TERM first, so the front removes its child's socket directory; KILL whatever is left after 5 s
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }
