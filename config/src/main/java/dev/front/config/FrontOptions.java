@@ -14,7 +14,9 @@ import picocli.CommandLine.Parameters;
 @Command(name = "front", mixinStandardHelpOptions = true, version = "front 0.1.0",
         usageHelpWidth = 100, sortOptions = false,
         description = "PID 1, trusted forwarded headers, static files and a buffering front for a WSGI server.",
-        footer = {"", "The child command comes after --: {port} and $PORT are the loopback port the front chose."})
+        footer = {"", "The child command comes after --. {socket} in it becomes the path of a private Unix socket the"
+                + " front forwards to (also in $FRONT_SOCKET); otherwise {port} and $PORT are the loopback port the"
+                + " front chose. Not both in one command."})
 final class FrontOptions {
 
     @Option(names = "--host", paramLabel = "ADDR", description = "Address of the public listener (default: 0.0.0.0).")

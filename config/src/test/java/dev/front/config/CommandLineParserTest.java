@@ -122,7 +122,8 @@ class CommandLineParserTest {
     void helpAndVersionArePrinted() throws Exception {
         assertThat(CommandLineParser.parse(List.of("--help"), Map.of()))
                 .isInstanceOfSatisfying(CommandLineParser.Outcome.Print.class,
-                        print -> assertThat(print.text()).contains("--url-alias", "--upstream", "--trust-proxy"));
+                        print -> assertThat(print.text()).contains("--url-alias", "--upstream", "--trust-proxy",
+                                "{socket}", "$FRONT_SOCKET", "{port}"));
         assertThat(CommandLineParser.parse(List.of("--version"), Map.of()))
                 .isInstanceOfSatisfying(CommandLineParser.Outcome.Print.class,
                         print -> assertThat(print.text()).startsWith("front "));

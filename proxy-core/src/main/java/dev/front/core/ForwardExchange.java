@@ -29,9 +29,11 @@ import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
+import java.io.FileNotFoundException;
 import java.io.IOException;
 import java.net.ConnectException;
 import java.net.InetSocketAddress;
+import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
@@ -244,7 +246,7 @@ final class ForwardExchange implements Exchange {
                 f.channel().close();
             } else if (f.isSuccess()) {
                 send(f.channel());
-            } else if (f.cause() instanceof ConnectException
+            } else if (refused(f.cause())
                     && System.nanoTime() + CONNECT_RETRY_MILLIS * 1_000_000 < queueDeadline) {
                 // Refused: the child is between a crash and its restart (or a sidecar is redeploying); try again
                 // until the queue deadline rather than failing a request that would succeed a moment later.
@@ -255,6 +257,15 @@ final class ForwardExchange implements Exchange {
                         false);
             }
         });
+    }
+
+    /**
+     * Nothing listens yet: refused, or a Unix socket whose file does not exist (removed with a crashed child and
+     * not yet bound again): epoll reports ENOENT as FileNotFoundException, NIO as a plain SocketException.
+     */
+    private static boolean refused(Throwable cause) {
+        return cause instanceof ConnectException || cause instanceof FileNotFoundException
+                || cause instanceof SocketException && "No such file or directory".equals(cause.getMessage());
     }
 
     private void send(Channel channel) {

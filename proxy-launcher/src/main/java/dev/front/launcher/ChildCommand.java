@@ -12,9 +12,9 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What to spawn for a given loopback port: the command after {@code --} or a server preset's, with {@code {port}}
- * replaced, {@code PORT} and {@code HOST} in the environment, the application's directory as working directory, and
- * the signal that stops it gracefully.
+ * What to spawn for a given {@link ChildAddress}: the command after {@code --} or a server preset's, with
+ * {@code {socket}} or {@code {port}} replaced, the address in the environment ({@code FRONT_SOCKET}, or {@code PORT}
+ * and {@code HOST}), the application's directory as working directory, and the signal that stops it gracefully.
  */
 record ChildCommand(List<String> argv, Map<String, String> environment, Path workingDirectory, String stopSignal) {
 
@@ -25,11 +25,59 @@ record ChildCommand(List<String> argv, Map<String, String> environment, Path wor
         }
     }
 
-    /** The child for {@code config}: its own command, or the application under a preset (or the default server). */
-    static ChildCommand forConfig(FrontConfig config, int port, Map<String, String> inherited)
+    /**
+     * Whether the child listens on a Unix socket rather than a loopback port, decided from the command line alone
+     * (before anything starts). A command of one's own says so with the placeholder it uses; a preset listens on
+     * a socket unless its server cannot ({@link ServerPreset#listensOnSocket}) or {@code --application-port} asks
+     * for a port.
+     *
+     * @throws IllegalArgumentException a usage error: both placeholders, or one the child does not listen on
+     */
+    static boolean listensOnSocket(FrontConfig config) {
+        List<String> args = config.childCommand(); // the whole command, or what is appended to a preset's
+        boolean port = mentions(args, ChildAddress.PORT_PLACEHOLDER);
+        boolean socket = mentions(args, ChildAddress.SOCKET_PLACEHOLDER);
+        if (port && socket) {
+            throw new IllegalArgumentException("child command: uses both {port} and {socket} (expected: one of"
+                    + " them: {socket} for a private Unix socket, {port} for a loopback port)");
+        }
+        if (config.application().isEmpty()) {
+            if (socket && config.applicationPort().isPresent()) {
+                throw new IllegalArgumentException("--application-port: " + config.applicationPort().getAsInt()
+                        + " (expected: no port when the child command listens on {socket})");
+            }
+            return socket;
+        }
+        ApplicationConfig app = config.application().get();
+        String server = app.server().map(kind -> "--server " + kind.optionName()).orElse("the default server");
+        if (!ServerPreset.listensOnSocket(app.server()) || config.applicationPort().isPresent()) {
+            if (socket) {
+                throw new IllegalArgumentException("child command: {socket} after -- (expected: {port}: "
+                        + (config.applicationPort().isPresent() ? "with --application-port " : "")
+                        + server + " listens on a loopback port)");
+            }
+            return false;
+        }
+        if (port) {
+            throw new IllegalArgumentException("child command: {port} after -- (expected: {socket}: " + server
+                    + " listens on a private Unix socket; --application-port N puts it on a loopback port)");
+        }
+        return true;
+    }
+
+    private static boolean mentions(List<String> args, String placeholder) {
+        return args.stream().anyMatch(arg -> arg.contains(placeholder));
+    }
+
+    /**
+     * The child for {@code config}: its own command, or the application under a preset (or the default server),
+     * listening on {@code address} (a {@link ChildSocket} only where {@link #listensOnSocket} said so).
+     */
+    static ChildCommand forConfig(FrontConfig config, ChildAddress address, Map<String, String> inherited)
             throws UnavailableException {
         if (config.application().isEmpty()) {
-            return withPort(config.childCommand(), port, inherited, config.appRoot(), "TERM");
+            return new ChildCommand(address.substitute(config.childCommand()), address.environment(inherited),
+                    config.appRoot(), "TERM");
         }
         ApplicationConfig app = config.application().get();
         Path appRoot = config.appRoot();
@@ -49,18 +97,9 @@ record ChildCommand(List<String> argv, Map<String, String> environment, Path wor
         String existing = inherited.get("PYTHONPATH");
         environment.put("PYTHONPATH", existing == null || existing.isEmpty() ? pythonPath : pythonPath + ":" + existing);
         List<String> argv = ServerPreset.argv(kind, program(kind, pythons, inherited), app, appRoot,
-                config.childCommand());
-        return withPort(argv, port, environment, appRoot, ServerPreset.stopSignal(kind));
-    }
-
-    private static ChildCommand withPort(List<String> command, int port, Map<String, String> inherited,
-                                         Path workingDirectory, String stopSignal) {
-        String text = Integer.toString(port);
-        List<String> argv = command.stream().map(arg -> arg.replace("{port}", text)).toList();
-        Map<String, String> environment = new HashMap<>(inherited);
-        environment.put("PORT", text);
-        environment.put("HOST", "127.0.0.1");
-        return new ChildCommand(argv, Map.copyOf(environment), workingDirectory, stopSignal);
+                config.childCommand(), address instanceof ChildSocket);
+        return new ChildCommand(address.substitute(argv), address.environment(environment), appRoot,
+                ServerPreset.stopSignal(kind));
     }
 
     /** mod_wsgi-express users name no server: gunicorn when a Python here imports it, else waitress. */

@@ -12,9 +12,9 @@ import dev.front.staticfiles.StaticFileService;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
 import java.net.InetAddress;
-import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.SocketAddress;
+import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
 import java.util.List;
 import org.slf4j.Logger;
@@ -51,18 +51,55 @@ final class Front {
     }
 
     private int run(StopSignal stop, Transport transport, EventLoopGroup group) throws InterruptedException {
-        ForwardedHeaderPolicy policy = new ForwardedHeaderPolicy(config.forwarded());
-        ChildGate gate = config.spawnsChild() ? new ChildGate(false) : ChildGate.alwaysOpen();
-        int childPort = 0;
-        SocketAddress upstreamAddress = null;
+        ChildAddress childAddress = null;
         if (config.spawnsChild()) {
             try {
-                childPort = config.applicationPort().isPresent() ? config.applicationPort().getAsInt() : freePort();
+                childAddress = childAddress();
+            } catch (IllegalArgumentException e) {
+                System.err.println("front: " + e.getMessage()); // both placeholders, or a path too long
+                return Main.USAGE;
             } catch (IOException e) {
-                System.err.println("front: cannot find a free loopback port for the child: " + e.getMessage());
+                System.err.println("front: " + e.getMessage());
                 return 1;
             }
-            upstreamAddress = new InetSocketAddress(InetAddress.getLoopbackAddress(), childPort);
+        }
+        try {
+            return run(stop, transport, group, childAddress);
+        } finally {
+            if (childAddress != null) {
+                childAddress.close(); // the socket's directory goes on every way out: TERM, the child's failure
+            }
+        }
+    }
+
+    /** Where the child will listen: a private Unix socket ({@code {socket}}, most presets) or a loopback port. */
+    private ChildAddress childAddress() throws IOException {
+        if (ChildCommand.listensOnSocket(config)) {
+            Path root = config.forwarding().tempDirectory();
+            try {
+                return ChildSocket.create(root);
+            } catch (IOException e) {
+                throw new IOException("cannot make a private directory for the child's socket in " + root + ": "
+                        + e.getMessage(), e);
+            }
+        }
+        if (config.applicationPort().isPresent()) {
+            return new ChildAddress.LoopbackPort(config.applicationPort().getAsInt());
+        }
+        try {
+            return new ChildAddress.LoopbackPort(freePort());
+        } catch (IOException e) {
+            throw new IOException("cannot find a free loopback port for the child: " + e.getMessage(), e);
+        }
+    }
+
+    private int run(StopSignal stop, Transport transport, EventLoopGroup group, ChildAddress childAddress)
+            throws InterruptedException {
+        ForwardedHeaderPolicy policy = new ForwardedHeaderPolicy(config.forwarded());
+        ChildGate gate = config.spawnsChild() ? new ChildGate(false) : ChildGate.alwaysOpen();
+        SocketAddress upstreamAddress = null;
+        if (childAddress != null) {
+            upstreamAddress = childAddress.upstream(transport);
         } else if (config.upstream().isPresent()) {
             upstreamAddress = transport.addressOf(config.upstream().get());
         }
@@ -98,7 +135,7 @@ final class Front {
         }
         stop.onRequest(operations::drain); // first: /readyz fails the moment TERM arrives
         stop.onRequest(server::stopAccepting);
-        logStartup(server, adminPort, upstreamAddress, childPort);
+        logStartup(server, adminPort, upstreamAddress, childAddress);
         if (policy.trustsEveryPeer() && !config.forwarded().trustProxyHeaders().isEmpty()) {
             log.warn("--trust-proxy-header is given without --trust-proxy: forwarding headers are trusted from every peer");
         }
@@ -107,12 +144,13 @@ final class Front {
             if (config.spawnsChild()) {
                 ChildCommand command;
                 try {
-                    command = ChildCommand.forConfig(config, childPort, WhiskeyHooks.prepare(config, System.getenv()));
+                    command = ChildCommand.forConfig(config, childAddress,
+                            WhiskeyHooks.prepare(config, System.getenv()));
                 } catch (ChildCommand.UnavailableException e) {
                     System.err.println("front: " + e.getMessage());
                     return 127;
                 }
-                Supervisor supervisor = new Supervisor(command, (InetSocketAddress) upstreamAddress,
+                Supervisor supervisor = new Supervisor(command, childAddress,
                         config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate,
                         server::awaitClientsClosed, operations.metrics());
                 status = supervisor.run(stop);
@@ -130,12 +168,11 @@ final class Front {
         return status;
     }
 
-    private void logStartup(FrontServer server, int adminPort, SocketAddress upstream, int childPort) {
-        List<String> childArgv = !config.spawnsChild() ? null : config.application()
+    private void logStartup(FrontServer server, int adminPort, SocketAddress upstream, ChildAddress childAddress) {
+        List<String> childArgv = childAddress == null ? null : config.application()
                 .map(app -> List.of(app.entryPoint(), "under", app.server().map(ServerKind::optionName)
-                        .orElse("the default server (gunicorn, else waitress)"), "on port", Integer.toString(childPort)))
-                .orElseGet(() -> config.childCommand().stream()
-                        .map(arg -> arg.replace("{port}", Integer.toString(childPort))).toList());
+                        .orElse("the default server (gunicorn, else waitress)")))
+                .orElseGet(() -> childAddress.substitute(config.childCommand()));
         startupLog.info(StartupLine.of(config, server.port(), server.transportName(), adminPort, upstream, childArgv));
     }
 

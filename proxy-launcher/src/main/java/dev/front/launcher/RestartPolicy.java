@@ -56,7 +56,7 @@ final class RestartPolicy {
     /**
      * @param status exit code, or 128+N for a death by signal N
      * @param ranFor how long the child ran
-     * @param wasReady whether its port ever accepted a connection
+     * @param wasReady whether its port or socket ever accepted a connection
      */
     Decision onExit(int status, Duration ranFor, boolean wasReady) {
         if (status == 0) {

@@ -6,49 +6,73 @@ import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
+import java.util.Optional;
 
 /**
- * The child command for an application under a WSGI server: bound to loopback on the front's port, trusting the
- * front's forwarding headers (and nobody else's), with the worker counts asked for. {@code {port}} is left in for
- * {@link ChildCommand} to fill in. See docs/servers.md.
+ * The child command for an application under a WSGI server: listening on the front's private Unix socket where the
+ * server can (else on a loopback port), trusting the front's forwarding headers (and nobody else's), with the
+ * worker counts asked for. {@code {socket}} or {@code {port}} is left in for {@link ChildCommand} to fill in. How
+ * each server decides whom to trust was read in its source (gunicorn 20.1, waitress 2.1, uvicorn 0.17, uWSGI 2.0);
+ * see docs/servers.md.
  */
 final class ServerPreset {
 
     /** The module that loads a WSGI script file for servers that import modules; a resource of this jar. */
     static final String SCRIPT_LOADER = "front_wsgi_script";
 
-    /** Headers the front sets and every server below is told to believe from 127.0.0.1 only. */
+    /** Headers the front sets and mod_wsgi-express is told to believe from 127.0.0.1 only. */
     private static final String[] FORWARDED = {"X-Forwarded-For", "X-Forwarded-Port", "X-Forwarded-Proto"};
 
     private ServerPreset() {
     }
 
     /**
+     * Whether {@code kind} (empty: the default server, gunicorn or waitress) can listen on a Unix socket and still
+     * be told to trust the front's headers there. mod_wsgi-express has no option for a socket.
+     */
+    static boolean listensOnSocket(Optional<ServerKind> kind) {
+        return kind.map(k -> k != ServerKind.MOD_WSGI).orElse(true);
+    }
+
+    /**
      * @param program  how to start the server: {@code [python, -m, module]} or {@code [executable]}
      * @param appRoot  the application's directory (the child's working directory)
      * @param extra    arguments the user gave after {@code --}, appended
+     * @param socket   listen on {@code {socket}} rather than {@code 127.0.0.1:{port}}; only where
+     *                 {@link #listensOnSocket} says the server can
      */
     static List<String> argv(ServerKind kind, List<String> program, ApplicationConfig app, Path appRoot,
-                             List<String> extra) {
+                             List<String> extra, boolean socket) {
+        if (socket && !listensOnSocket(Optional.of(kind))) {
+            throw new IllegalArgumentException(kind.optionName() + " cannot listen on a Unix socket");
+        }
         List<String> argv = new ArrayList<>(program);
         boolean script = app.type() == ApplicationConfig.Type.SCRIPT;
         String moduleSpec = script ? SCRIPT_LOADER + ":application" : app.moduleSpec();
         switch (kind) {
             case GUNICORN -> {
-                argv.addAll(List.of("--bind", "127.0.0.1:{port}", "--forwarded-allow-ips", "127.0.0.1",
-                        "--chdir", appRoot.toString()));
+                // gunicorn believes X-Forwarded-Proto from any peer that is not an IP address (a Unix socket's),
+                // whatever --forwarded-allow-ips says (gunicorn/http/message.py): the option only matters on TCP.
+                argv.addAll(socket ? List.of("--bind", "unix:{socket}")
+                        : List.of("--bind", "127.0.0.1:{port}", "--forwarded-allow-ips", "127.0.0.1"));
+                argv.addAll(List.of("--chdir", appRoot.toString()));
                 app.processes().ifPresent(n -> argv.addAll(List.of("--workers", Integer.toString(n))));
                 app.threads().ifPresent(n -> argv.addAll(List.of("--threads", Integer.toString(n))));
                 argv.add(moduleSpec);
             }
             case WAITRESS -> {
-                argv.addAll(List.of("--listen=127.0.0.1:{port}", "--trusted-proxy=127.0.0.1",
-                        "--trusted-proxy-headers=x-forwarded-for x-forwarded-proto x-forwarded-port"));
+                // On a Unix socket waitress gives every peer the address "localhost" (its fix_addr), and trusts a
+                // proxy by comparing REMOTE_ADDR with --trusted-proxy: "localhost" is exactly the front there.
+                argv.addAll(socket ? List.of("--unix-socket={socket}", "--trusted-proxy=localhost")
+                        : List.of("--listen=127.0.0.1:{port}", "--trusted-proxy=127.0.0.1"));
+                argv.add("--trusted-proxy-headers=x-forwarded-for x-forwarded-proto x-forwarded-port");
                 app.threads().ifPresent(n -> argv.add("--threads=" + n));
                 argv.add(moduleSpec);
             }
             case UWSGI -> {
-                argv.addAll(List.of("--plugin", "python3", "--http-socket", "127.0.0.1:{port}", "--master",
+                // uWSGI reads X-Forwarded-Proto from every peer and never rewrites REMOTE_ADDR (0.0.0.0 on a socket)
+                argv.addAll(List.of("--plugin", "python3", "--http-socket", socket ? "{socket}" : "127.0.0.1:{port}",
+                        "--master",
                         "--die-on-term", "--need-app", "--chdir", appRoot.toString()));
                 app.processes().ifPresent(n -> argv.addAll(List.of("--processes", Integer.toString(n))));
                 app.threads().ifPresent(n -> argv.addAll(List.of("--threads", Integer.toString(n))));
@@ -59,8 +83,14 @@ final class ServerPreset {
                 }
             }
             case UVICORN -> {
-                argv.addAll(List.of("--interface", "wsgi", "--host", "127.0.0.1", "--port", "{port}",
-                        "--proxy-headers", "--forwarded-allow-ips", "127.0.0.1", "--app-dir", appRoot.toString()));
+                // uvicorn trusts a peer by its IP address, and a Unix socket's peer has none (scope["client"] is
+                // None), so only "*" makes it believe the front there. Safe: the front is the socket's only peer,
+                // and it sends exactly one X-Forwarded-For value, the one "*" picks (the first).
+                argv.addAll(List.of("--interface", "wsgi"));
+                argv.addAll(socket ? List.of("--uds", "{socket}", "--proxy-headers", "--forwarded-allow-ips", "*")
+                        : List.of("--host", "127.0.0.1", "--port", "{port}", "--proxy-headers",
+                                "--forwarded-allow-ips", "127.0.0.1"));
+                argv.addAll(List.of("--app-dir", appRoot.toString()));
                 app.processes().ifPresent(n -> argv.addAll(List.of("--workers", Integer.toString(n))));
                 argv.add(moduleSpec);
             }

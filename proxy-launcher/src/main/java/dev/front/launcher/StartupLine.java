@@ -1,8 +1,10 @@
 package dev.front.launcher;
 
 import dev.front.config.FrontConfig;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -19,7 +21,8 @@ final class StartupLine {
     /**
      * @param adminPort the admin listener's bound port, or -1 when there is none
      * @param upstream  where unmatched requests go, or {@code null} when nowhere
-     * @param childArgv the child's command with its port filled in, or {@code null} when nothing is spawned
+     * @param childArgv the child's command with its port or socket filled in, or {@code null} when nothing is
+     *                  spawned
      */
     static String of(FrontConfig config, int publicPort, String transport, int adminPort, SocketAddress upstream,
                      List<String> childArgv) {
@@ -46,13 +49,20 @@ final class StartupLine {
         return line.toString();
     }
 
-    /** {@code 127.0.0.1:41237} rather than InetSocketAddress's {@code localhost/127.0.0.1:41237}. */
+    /**
+     * {@code 127.0.0.1:41237} rather than InetSocketAddress's {@code localhost/127.0.0.1:41237}, and a Unix socket
+     * as {@code unix:/PATH}, the way {@code --upstream} takes it (both socket address types print the bare path).
+     */
     private static String text(SocketAddress address) {
-        if (address instanceof InetSocketAddress inet && inet.getAddress() != null) {
-            String host = inet.getAddress().getHostAddress();
-            return (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
-        }
-        return String.valueOf(address);
+        return switch (address) {
+            case InetSocketAddress inet when inet.getAddress() != null -> {
+                String host = inet.getAddress().getHostAddress();
+                yield (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+            }
+            case DomainSocketAddress unix -> "unix:" + unix.path();
+            case UnixDomainSocketAddress unix -> "unix:" + unix.getPath();
+            case null, default -> String.valueOf(address);
+        };
     }
 
     private static String trustedProxies(FrontConfig config) {

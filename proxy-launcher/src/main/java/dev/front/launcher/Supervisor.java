@@ -2,7 +2,7 @@ package dev.front.launcher;
 
 import dev.front.core.ChildGate;
 import dev.front.core.FrontMetrics;
-import java.net.InetSocketAddress;
+import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
@@ -14,7 +14,7 @@ import sun.misc.Signal;
 /**
  * Runs the child as its init would: spawn it clean ({@link ChildProcess}), relay signals to it
  * ({@link SignalRelay}), reap whatever it orphans ({@link OrphanReaper}), open the gate for requests once its
- * port accepts connections, restart it after a crash ({@link RestartPolicy}), and on TERM/INT drain, stop it
+ * port or socket ({@link ChildAddress}) accepts connections, restart it after a crash ({@link RestartPolicy}), and on TERM/INT drain, stop it
  * within {@code --graceful-timeout} and clean up its group ({@link ChildStopper}).
  *
  * <p>Returns the status the front exits with: the child's (128+N for a death by signal N), 127/126 when the
@@ -35,7 +35,7 @@ final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger("front");
 
     private final ChildCommand command;
-    private final InetSocketAddress address;
+    private final ChildAddress address;
     private final Duration startupTimeout;
     private final Duration gracefulTimeout;
     private final ChildGate gate;
@@ -49,7 +49,7 @@ final class Supervisor {
      * @param drain   waits for requests in flight before the child is told to stop
      * @param metrics counts restarts and reaped orphans
      */
-    Supervisor(ChildCommand command, InetSocketAddress address, Duration startupTimeout, Duration gracefulTimeout,
+    Supervisor(ChildCommand command, ChildAddress address, Duration startupTimeout, Duration gracefulTimeout,
                ChildGate gate, Drain drain, FrontMetrics metrics) {
         this.metrics = metrics;
         this.command = command;
@@ -94,6 +94,12 @@ final class Supervisor {
         while (true) {
             ChildProcess child;
             try {
+                address.prepareSpawn();
+            } catch (IOException e) {
+                // the next child will most likely fail to bind; its exit is then handled like any other
+                log.warn("cannot remove the previous child's socket at {}: {}", address, e.toString());
+            }
+            try {
                 child = ChildProcess.spawn(command.argv(), command.environment(), command.workingDirectory());
             } catch (SpawnException e) {
                 System.err.println("front: " + e.getMessage());
@@ -104,13 +110,14 @@ final class Supervisor {
             long started = System.nanoTime();
             log.info("child started: pid {} on {}", child.pid(), address);
 
-            boolean ready = Readiness.await(address, startupTimeout, () -> !child.isAlive() || stop.isRequested());
+            boolean ready = Readiness.await(address.probe(), startupTimeout,
+                    () -> !child.isAlive() || stop.isRequested());
             if (ready) {
                 gate.open();
                 log.info("child ready on {}", address);
             } else if (child.isAlive() && !stop.isRequested()) {
-                System.err.println("front: the child did not accept connections on " + address.getHostString() + ":"
-                        + address.getPort() + " within --startup-timeout " + startupTimeout.toMillis() / 1000.0 + "s");
+                System.err.println("front: the child did not accept connections on " + address
+                        + " within --startup-timeout " + startupTimeout.toMillis() / 1000.0 + "s");
                 stopper.stop(child, stopSignal, gracefulTimeout);
                 return 1;
             }

@@ -10,13 +10,18 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
 import java.util.Map;
+import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.regex.Matcher;
+import java.util.regex.Pattern;
 
 /**
  * The real front.jar started as a process for an end-to-end test, on a free loopback port, with its stdout and
- * stderr kept in files. Always closed by the test (try-with-resources): a front still running is killed.
+ * stderr kept in files. Always closed by the test (try-with-resources): a front still running is stopped with TERM
+ * (so it cleans up after its child), then killed if it does not exit in time.
  */
 final class FrontProcess implements AutoCloseable {
 
@@ -170,6 +175,28 @@ final class FrontProcess implements AutoCloseable {
         return process.exitValue();
     }
 
+    /** The child's Unix socket as the startup line names it ({@code child: ... on unix:/PATH;}); fails if none. */
+    Path childSocket() {
+        Matcher socket = Pattern.compile("; child: .* on unix:(/\\S+);").matcher(stderr());
+        if (!socket.find()) {
+            throw new AssertionError("the startup line names no child socket\nstderr:\n" + stderr());
+        }
+        return Path.of(socket.group(1));
+    }
+
+    /** The TCP ports the front's descendants (the child and its workers) listen on. */
+    Set<Integer> childTcpPorts() throws IOException {
+        Set<Integer> ports = new HashSet<>();
+        for (ProcessHandle descendant : process.descendants().toList()) {
+            try {
+                ports.addAll(ProcFiles.tcpListeningPorts(descendant.pid()));
+            } catch (java.nio.file.NoSuchFileException gone) {
+                // exited while listed
+            }
+        }
+        return ports;
+    }
+
     boolean isAlive() {
         return process.isAlive();
     }
@@ -193,11 +220,17 @@ final class FrontProcess implements AutoCloseable {
     @Override
     public void close() throws IOException {
         if (process.isAlive()) {
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
             try {
-                process.waitFor(10, TimeUnit.SECONDS);
+                // TERM first, so the front removes its child's socket directory; KILL whatever is left after 5 s
+                process.destroy();
+                if (!process.waitFor(5, TimeUnit.SECONDS)) {
+                    process.descendants().forEach(ProcessHandle::destroyForcibly);
+                    process.destroyForcibly();
+                    process.waitFor(10, TimeUnit.SECONDS);
+                }
             } catch (InterruptedException e) {
+                process.descendants().forEach(ProcessHandle::destroyForcibly);
+                process.destroyForcibly();
                 Thread.currentThread().interrupt();
             }
         }

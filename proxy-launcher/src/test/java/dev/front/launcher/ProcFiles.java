@@ -7,7 +7,9 @@ import java.nio.file.NoSuchFileException;
 import java.nio.file.Path;
 import java.time.Duration;
 import java.util.ArrayList;
+import java.util.HashSet;
 import java.util.List;
+import java.util.Set;
 import java.util.function.BooleanSupplier;
 
 /** Test-only readers of /proc and a bounded poll. */
@@ -63,6 +65,32 @@ final class ProcFiles {
             }
         }
         return sockets;
+    }
+
+    /**
+     * The TCP ports {@code pid} listens on: its socket descriptors matched with the LISTEN entries of /proc/net/tcp
+     * and tcp6 (this test's network namespace, which the front and its child share).
+     */
+    static Set<Integer> tcpListeningPorts(long pid) throws IOException {
+        Set<String> held = new HashSet<>();
+        for (String target : descriptorTargets(pid)) {
+            if (target.startsWith("socket:[")) {
+                held.add(target.substring("socket:[".length(), target.length() - 1));
+            }
+        }
+        Set<Integer> ports = new HashSet<>();
+        for (String table : List.of("/proc/net/tcp", "/proc/net/tcp6")) {
+            List<String> lines = Files.readAllLines(Path.of(table));
+            for (String line : lines.subList(1, lines.size())) {
+                // sl local_address rem_address st tx:rx tr:when retrnsmt uid timeout inode ...
+                String[] fields = line.trim().split("\\s+");
+                if (fields[3].equals("0A") && held.contains(fields[9])) {
+                    String local = fields[1];
+                    ports.add(Integer.parseInt(local.substring(local.indexOf(':') + 1), 16));
+                }
+            }
+        }
+        return ports;
     }
 
     /** Polls condition every 20 ms until it holds or timeout passes; returns its last value. */

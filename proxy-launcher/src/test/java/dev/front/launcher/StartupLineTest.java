@@ -4,8 +4,10 @@ import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.front.config.CommandLineParser;
 import dev.front.config.FrontConfig;
+import io.netty.channel.unix.DomainSocketAddress;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.List;
 import java.util.Map;
 import org.junit.jupiter.api.Test;
@@ -36,5 +38,16 @@ class StartupLineTest {
         assertThat(line).contains("admin: http://0.0.0.0:9090 (/metrics /healthz /readyz)",
                 "trusted proxies: every peer for X-Forwarded-For (hops 2)", "child: app 4000 on 127.0.0.1:4000",
                 "access log: common");
+    }
+
+    @Test
+    void aUnixSocketIsNamedTheWayUpstreamTakesIt() throws Exception {
+        FrontConfig config = parse("--", "gunicorn", "-b", "unix:{socket}", "app");
+        String line = StartupLine.of(config, 8080, "epoll", -1, new DomainSocketAddress("/tmp/front-1/child.sock"),
+                List.of("gunicorn", "-b", "unix:/tmp/front-1/child.sock", "app"));
+        assertThat(line).contains("; child: gunicorn -b unix:/tmp/front-1/child.sock app on unix:/tmp/front-1/child.sock;");
+        FrontConfig sidecar = parse("--upstream", "unix:/run/app.sock");
+        assertThat(StartupLine.of(sidecar, 8080, "nio", -1, UnixDomainSocketAddress.of("/run/app.sock"), null))
+                .contains("; upstream: unix:/run/app.sock;");
     }
 }
