@@ -128,7 +128,11 @@ public final class ForwardingService {
         return parked;
     }
 
-    /** Keeps {@code upstream} for the next request of {@code client}; closed with the client connection. */
+    /**
+     * Keeps {@code upstream} for the next request of {@code client}; closed with the client connection. A parked
+     * connection that the child closes meanwhile stays here until {@link #takeParked} finds it inactive: a listener
+     * on its close future instead would be added once per request and pile up on a long-lived connection.
+     */
     void park(Channel client, Channel upstream) {
         upstream.pipeline().get(UpstreamHandler.class).detach();
         if (!client.isActive()) {
@@ -139,7 +143,6 @@ public final class ForwardingService {
         if (previous != null && previous != upstream) {
             previous.close();
         }
-        upstream.closeFuture().addListener(f -> client.attr(PARKED).compareAndSet(upstream, null));
         // A read stays pending while parked: the child has nothing to say until the next request, so whatever it
         // sends retires the connection at once (UpstreamHandler), and the socket's read interest is not switched
         // off and on again around every request (an epoll_ctl each way).
