@@ -60,9 +60,11 @@ final class RequestWaitHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void channelRead(ChannelHandlerContext ctx, Object msg) {
-        if (armed && !head.isSet() && msg instanceof ByteBuf bytes && bytes.isReadable()) {
+        if (armed && msg instanceof ByteBuf bytes && bytes.isReadable()) {
             idle.clear();
-            startHead();
+            if (!head.isSet()) {
+                startHead();
+            }
         }
         ctx.fireChannelRead(msg);
     }
