@@ -1,0 +1,46 @@
+package dev.front.core;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.front.config.ForwardedConfig;
+import dev.front.config.ForwardingConfig;
+import dev.front.config.Limits;
+import io.netty.channel.Channel;
+import io.netty.channel.ChannelOption;
+import io.netty.channel.EventLoopGroup;
+import java.net.InetAddress;
+import java.net.InetSocketAddress;
+import java.net.ServerSocket;
+import java.net.Socket;
+import org.junit.jupiter.api.Test;
+import org.junit.jupiter.api.Timeout;
+
+@Timeout(value = 10, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
+class ForwardingServiceTest {
+
+    @Test
+    void aChildConnectionIsOpenOnTheGivenLoopWithNagleOffAndNoAutoRead() throws Exception {
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(1, "test-io");
+        try (ServerSocket child = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ForwardingService service = new ForwardingService(transport,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), child.getLocalPort()),
+                    new ForwardedHeaderPolicy(ForwardedConfig.defaults()), Limits.defaults(),
+                    ForwardingConfig.defaults(), ChildGate.alwaysOpen(), false, 8080, new FrontMetrics());
+            var loop = group.next();
+            Channel channel = loop.submit(() -> service.connect(loop)).get().sync().channel();
+            try (Socket accepted = child.accept()) {
+                assertThat(channel.isActive()).isTrue();
+                assertThat(channel.eventLoop()).isSameAs(loop);
+                // the front relies on the transport's default: a request's last segment must not wait for an ACK
+                assertThat(channel.config().getOption(ChannelOption.TCP_NODELAY)).isTrue();
+                assertThat(channel.config().isAutoRead()).isFalse();
+                assertThat(channel.pipeline().get(UpstreamHandler.class)).isNotNull();
+            } finally {
+                channel.close().sync();
+            }
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
+    }
+}
