@@ -27,6 +27,14 @@ public final class ForwardingService {
     /** A child connection kept for the next request of the same client connection. */
     private static final AttributeKey<Channel> PARKED = AttributeKey.valueOf("front.parkedUpstream");
 
+    /** The child's response head may be larger than a request's; the codec only reads this configuration. */
+    private static final HttpDecoderConfig UPSTREAM_DECODER = new HttpDecoderConfig()
+            .setMaxInitialLineLength(8192)
+            .setMaxHeaderSize(65536)
+            .setMaxChunkSize(65536)
+            .setStrictLineParsing(true)
+            .setUseRfc9112TransferEncoding(true);
+
     private final SocketAddress upstreamAddress;
     private final ForwardedHeaderPolicy policy;
     private final Limits limits;
@@ -41,14 +49,6 @@ public final class ForwardingService {
 
     private final FrontMetrics metrics;
     private final ChannelFactory<? extends Channel> upstreamChannels;
-
-    /** The child's response head may be larger than a request's; the codec only reads this configuration. */
-    private static final HttpDecoderConfig UPSTREAM_DECODER = new HttpDecoderConfig()
-            .setMaxInitialLineLength(8192)
-            .setMaxHeaderSize(65536)
-            .setMaxChunkSize(65536)
-            .setStrictLineParsing(true)
-            .setUseRfc9112TransferEncoding(true);
 
     /**
      * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
