@@ -5,6 +5,10 @@
   orphans=N           leave N grandchildren (sleep 0.3) orphaned at start
   crash-once=MARKER   the first run (MARKER absent) serves for 1.5 s, then exits with status 1
   tag=TEXT            put TEXT in every response, so the test knows it reached its own child
+  port=N              listen on N rather than $PORT (the test passes {port}, filled in by the front)
+  leak-once=DIR       the first run (DIR/leaked-pid absent) forks a grandchild that leaves the child's session and
+                      keeps the listening socket open (sleeping up to 120 s), its pid in DIR/leaked-pid: a leaked
+                      worker that still holds the port after the child is gone
 GET /slow?ms=N answers after N milliseconds (requests are served on threads, concurrently).
 """
 import http.server
@@ -56,7 +60,7 @@ class Handler(http.server.BaseHTTPRequestHandler):
         url = urllib.parse.urlsplit(self.path)
         if url.path == "/slow":
             time.sleep(int(urllib.parse.parse_qs(url.query)["ms"][0]) / 1000)
-        body = ("pid=%d tag=%s\n" % (os.getpid(), opts.get("tag", ""))).encode()
+        body = ("pid=%d port=%d tag=%s\n" % (os.getpid(), server.server_address[1], opts.get("tag", ""))).encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
         self.end_headers()
@@ -66,4 +70,16 @@ class Handler(http.server.BaseHTTPRequestHandler):
         pass
 
 
-http.server.ThreadingHTTPServer(("127.0.0.1", int(os.environ["PORT"])), Handler).serve_forever(poll_interval=0.05)
+server = http.server.ThreadingHTTPServer(("127.0.0.1", int(opts.get("port", os.environ["PORT"]))), Handler)
+
+if "leak-once" in opts and not os.path.exists(os.path.join(opts["leak-once"], "leaked-pid")):
+    if os.fork() == 0:
+        os.setsid()  # out of the child's process group: the front's group cleanup does not reach it
+        written = os.path.join(opts["leak-once"], "leaked-pid.tmp")
+        with open(written, "w") as out:
+            out.write(str(os.getpid()))
+        os.rename(written, os.path.join(opts["leak-once"], "leaked-pid"))
+        time.sleep(120)  # holds the inherited listening socket; bounded in case the test cannot kill it
+        os._exit(0)
+
+server.serve_forever(poll_interval=0.05)

@@ -35,7 +35,8 @@ public final class ForwardingService {
             .setStrictLineParsing(true)
             .setUseRfc9112TransferEncoding(true);
 
-    private final SocketAddress upstreamAddress;
+    /** Read on every connect, from every event loop; moved by the supervisor when a restarted child changes port. */
+    private volatile SocketAddress upstreamAddress;
     private final ForwardedHeaderPolicy policy;
     private final Limits limits;
     private final ForwardingConfig config;
@@ -68,6 +69,21 @@ public final class ForwardingService {
         this.gate = gate;
         this.supervised = supervised;
         this.listenerPort = listenerPort;
+    }
+
+    /**
+     * Points every later connect, including those of requests queued meanwhile, at {@code address}: the supervisor
+     * restarted the child on another loopback port because the old one was still held.
+     *
+     * @throws IllegalArgumentException {@code address} is another kind than the current one: the channel factory
+     *                                  made for a TCP upstream cannot reach a Unix socket, nor the other way round
+     */
+    public void moveUpstream(SocketAddress address) {
+        if (address.getClass() != upstreamAddress.getClass()) {
+            throw new IllegalArgumentException("upstream: " + address + " (expected: the same kind of address as "
+                    + upstreamAddress + ")");
+        }
+        upstreamAddress = address;
     }
 
     Exchange start(ChannelHandlerContext ctx, HttpRequest request, String originForm, Runnable readMore,

@@ -1,6 +1,7 @@
 package dev.front.core;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.assertj.core.api.Assertions.assertThatThrownBy;
 
 import dev.front.config.ForwardedConfig;
 import dev.front.config.ForwardingConfig;
@@ -12,6 +13,7 @@ import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.net.ServerSocket;
 import java.net.Socket;
+import java.net.UnixDomainSocketAddress;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 
@@ -39,6 +41,35 @@ class ForwardingServiceTest {
             } finally {
                 channel.close().sync();
             }
+        } finally {
+            group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
+        }
+    }
+
+    @Test
+    void aMovedUpstreamIsWhereTheNextConnectGoesAndStaysTcp() throws Exception {
+        Transport transport = Transport.best();
+        EventLoopGroup group = transport.newGroup(1, "test-io");
+        try (ServerSocket old = new ServerSocket(0, 1, InetAddress.getLoopbackAddress());
+             ServerSocket moved = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+            ForwardingService service = new ForwardingService(transport,
+                    new InetSocketAddress(InetAddress.getLoopbackAddress(), old.getLocalPort()),
+                    new ForwardedHeaderPolicy(ForwardedConfig.defaults()), Limits.defaults(),
+                    ForwardingConfig.defaults(), ChildGate.alwaysOpen(), true, 8080, new FrontMetrics());
+            InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), moved.getLocalPort());
+            service.moveUpstream(target);
+            var loop = group.next();
+            Channel channel = loop.submit(() -> service.connect(loop)).get().sync().channel();
+            try (Socket accepted = moved.accept()) {
+                assertThat(channel.remoteAddress()).isEqualTo(target);
+                assertThat(accepted.getPort()).isEqualTo(((InetSocketAddress) channel.localAddress()).getPort());
+            } finally {
+                channel.close().sync();
+            }
+            // the channel factory was made for TCP: a Unix socket cannot be reached with it
+            assertThatThrownBy(() -> service.moveUpstream(UnixDomainSocketAddress.of("/tmp/front-child.sock")))
+                    .isInstanceOf(IllegalArgumentException.class)
+                    .hasMessageStartingWith("upstream: /tmp/front-child.sock (expected: the same kind of address as");
         } finally {
             group.shutdownGracefully(0, 1, java.util.concurrent.TimeUnit.SECONDS).sync();
         }

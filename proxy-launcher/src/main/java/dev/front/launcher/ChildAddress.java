@@ -4,6 +4,7 @@ import dev.front.core.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
+import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.util.HashMap;
 import java.util.List;
@@ -38,6 +39,14 @@ sealed interface ChildAddress extends AutoCloseable permits ChildAddress.Loopbac
     /** Called before every (re)spawn: clears what a crashed child may have left where the next one listens. */
     void prepareSpawn() throws IOException;
 
+    /**
+     * Where the child listens after a crash, asked just before it is spawned again: this address, or another one
+     * when this one is still held by something the crashed child left running and the front may pick anew.
+     */
+    default ChildAddress forRestart() throws IOException {
+        return this;
+    }
+
     /** Removes what the front made for the child; idempotent. */
     @Override
     void close();
@@ -47,8 +56,49 @@ sealed interface ChildAddress extends AutoCloseable permits ChildAddress.Loopbac
         return argv.stream().map(arg -> arg.replace(placeholder(), value())).toList();
     }
 
-    /** A loopback port: {@code PORT} and {@code HOST=127.0.0.1} in the environment, as most PaaS do. */
-    record LoopbackPort(int port) implements ChildAddress {
+    /**
+     * A loopback port: {@code PORT} and {@code HOST=127.0.0.1} in the environment, as most PaaS do.
+     *
+     * @param movable the front picked the port, so it may pick another one; a port given with
+     *                {@code --application-port} stays as given
+     */
+    record LoopbackPort(int port, boolean movable) implements ChildAddress {
+
+        /** The port {@code --application-port} names: the child is always restarted on it. */
+        static LoopbackPort given(int port) {
+            return new LoopbackPort(port, false);
+        }
+
+        /** A port that is free now, picked by the front. */
+        static LoopbackPort free() throws IOException {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                return new LoopbackPort(socket.getLocalPort(), true);
+            }
+        }
+
+        /**
+         * A worker of the crashed child that left its session (setsid) escapes the group cleanup and may keep the
+         * listening socket open: every restart on that port would then fail with "address already in use". A port
+         * the front picked moves to a free one instead.
+         */
+        @Override
+        public ChildAddress forRestart() throws IOException {
+            return !movable || bindable() ? this : free();
+        }
+
+        /**
+         * Whether the child can listen here now. With SO_REUSEADDR, as the servers set it: only a socket still
+         * listening on the port counts, not the connections of the crashed child waiting out TIME_WAIT.
+         */
+        boolean bindable() {
+            try (ServerSocket socket = new ServerSocket()) {
+                socket.setReuseAddress(true);
+                socket.bind(probe(), 1);
+                return true;
+            } catch (IOException e) {
+                return false;
+            }
+        }
 
         @Override
         public String placeholder() {

@@ -12,11 +12,26 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * What to spawn for a given {@link ChildAddress}: the command after {@code --} or a server preset's, with
- * {@code {socket}} or {@code {port}} replaced, the address in the environment ({@code FRONT_SOCKET}, or {@code PORT}
- * and {@code HOST}), the application's directory as working directory, and the signal that stops it gracefully.
+ * What to spawn: the command after {@code --} or a server preset's, the application's directory as working
+ * directory, and the signal that stops it gracefully. The command and environment are templates: each spawn fills
+ * in its {@link ChildAddress} ({@code {socket}} or {@code {port}} replaced, {@code FRONT_SOCKET} or {@code PORT} and
+ * {@code HOST} set), as a restarted child may listen elsewhere than the first one.
+ *
+ * @param argvTemplate    the command with its placeholder still in
+ * @param baseEnvironment the environment without the address variables
  */
-record ChildCommand(List<String> argv, Map<String, String> environment, Path workingDirectory, String stopSignal) {
+record ChildCommand(List<String> argvTemplate, Map<String, String> baseEnvironment, Path workingDirectory,
+                    String stopSignal) {
+
+    /** The command of a child listening on {@code address}. */
+    List<String> argv(ChildAddress address) {
+        return address.substitute(argvTemplate);
+    }
+
+    /** The environment of a child listening on {@code address}. */
+    Map<String, String> environment(ChildAddress address) {
+        return address.environment(baseEnvironment);
+    }
 
     /** The child cannot be described: no server to run the application with. Exit status 127, like a shell. */
     static final class UnavailableException extends Exception {
@@ -71,13 +86,12 @@ record ChildCommand(List<String> argv, Map<String, String> environment, Path wor
 
     /**
      * The child for {@code config}: its own command, or the application under a preset (or the default server),
-     * listening on {@code address} (a {@link ChildSocket} only where {@link #listensOnSocket} said so).
+     * listening on the kind of {@code address} (a {@link ChildSocket} only where {@link #listensOnSocket} said so).
      */
     static ChildCommand forConfig(FrontConfig config, ChildAddress address, Map<String, String> inherited)
             throws UnavailableException {
         if (config.application().isEmpty()) {
-            return new ChildCommand(address.substitute(config.childCommand()), address.environment(inherited),
-                    config.appRoot(), "TERM");
+            return new ChildCommand(config.childCommand(), Map.copyOf(inherited), config.appRoot(), "TERM");
         }
         ApplicationConfig app = config.application().get();
         Path appRoot = config.appRoot();
@@ -98,8 +112,7 @@ record ChildCommand(List<String> argv, Map<String, String> environment, Path wor
         environment.put("PYTHONPATH", existing == null || existing.isEmpty() ? pythonPath : pythonPath + ":" + existing);
         List<String> argv = ServerPreset.argv(kind, program(kind, pythons, inherited), app, appRoot,
                 config.childCommand(), address instanceof ChildSocket);
-        return new ChildCommand(address.substitute(argv), address.environment(environment), appRoot,
-                ServerPreset.stopSignal(kind));
+        return new ChildCommand(argv, Map.copyOf(environment), appRoot, ServerPreset.stopSignal(kind));
     }
 
     /** mod_wsgi-express users name no server: gunicorn when a Python here imports it, else waitress. */

@@ -11,8 +11,6 @@ import dev.front.core.Transport;
 import dev.front.staticfiles.StaticFileService;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
-import java.net.InetAddress;
-import java.net.ServerSocket;
 import java.net.SocketAddress;
 import java.nio.file.Path;
 import java.util.concurrent.TimeUnit;
@@ -84,10 +82,10 @@ final class Front {
             }
         }
         if (config.applicationPort().isPresent()) {
-            return new ChildAddress.LoopbackPort(config.applicationPort().getAsInt());
+            return ChildAddress.LoopbackPort.given(config.applicationPort().getAsInt());
         }
         try {
-            return new ChildAddress.LoopbackPort(freePort());
+            return ChildAddress.LoopbackPort.free();
         } catch (IOException e) {
             throw new IOException("cannot find a free loopback port for the child: " + e.getMessage(), e);
         }
@@ -150,9 +148,11 @@ final class Front {
                     System.err.println("front: " + e.getMessage());
                     return 127;
                 }
+                // forwarding is there whenever a child is: its address is the child's
                 Supervisor supervisor = new Supervisor(command, childAddress,
                         config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate,
-                        server::awaitClientsClosed, operations.metrics());
+                        server::awaitClientsClosed, operations.metrics(),
+                        moved -> forwarding.moveUpstream(moved.upstream(transport)));
                 status = supervisor.run(stop);
             } else {
                 stop.await();
@@ -174,11 +174,5 @@ final class Front {
                         .orElse("the default server (gunicorn, else waitress)")))
                 .orElseGet(() -> childAddress.substitute(config.childCommand()));
         startupLog.info(StartupLine.of(config, server.port(), server.transportName(), adminPort, upstream, childArgv));
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
-        }
     }
 }

@@ -7,6 +7,7 @@ import java.time.Duration;
 import java.util.Optional;
 import java.util.concurrent.Semaphore;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Consumer;
 import org.slf4j.Logger;
 import org.slf4j.LoggerFactory;
 import sun.misc.Signal;
@@ -35,7 +36,10 @@ final class Supervisor {
     private static final Logger log = LoggerFactory.getLogger("front");
 
     private final ChildCommand command;
-    private final ChildAddress address;
+    /** Where the next child listens; only this thread changes it (see {@link #moveIfHeld}). */
+    private ChildAddress address;
+    /** Told where a restarted child listens when that is no longer where the previous one did. */
+    private final Consumer<ChildAddress> moved;
     private final Duration startupTimeout;
     private final Duration gracefulTimeout;
     private final ChildGate gate;
@@ -48,9 +52,11 @@ final class Supervisor {
     /**
      * @param drain   waits for requests in flight before the child is told to stop
      * @param metrics counts restarts and reaped orphans
+     * @param moved   points the forwarding at a restarted child's new address, before requests are let through
      */
     Supervisor(ChildCommand command, ChildAddress address, Duration startupTimeout, Duration gracefulTimeout,
-               ChildGate gate, Drain drain, FrontMetrics metrics) {
+               ChildGate gate, Drain drain, FrontMetrics metrics, Consumer<ChildAddress> moved) {
+        this.moved = moved;
         this.metrics = metrics;
         this.command = command;
         this.address = address;
@@ -100,7 +106,8 @@ final class Supervisor {
                 log.warn("cannot remove the previous child's socket at {}: {}", address, e.toString());
             }
             try {
-                child = ChildProcess.spawn(command.argv(), command.environment(), command.workingDirectory());
+                child = ChildProcess.spawn(command.argv(address), command.environment(address),
+                        command.workingDirectory());
             } catch (SpawnException e) {
                 System.err.println("front: " + e.getMessage());
                 return e.exitStatus();
@@ -147,9 +154,34 @@ final class Supervisor {
                     if (stop.await(restart.delay().toMillis())) {
                         return status; // asked to stop while nothing runs: report how the child ended
                     }
+                    moveIfHeld(); // after the delay: a leftover that exits meanwhile costs no move
                 }
             }
         }
+    }
+
+    /**
+     * Before a restart: a port the front picked that something still holds (a worker of the crashed child that left
+     * its session keeps the listening socket) is given up for a free one, or every restart would fail to bind. The
+     * gate is closed meanwhile, so no request connects before the forwarding knows the new port.
+     */
+    private void moveIfHeld() {
+        ChildAddress next;
+        try {
+            next = address.forRestart();
+        } catch (IOException e) {
+            // the restart then most likely fails to bind; its exit is handled like any other
+            log.warn("the child's address {} is still in use and no free loopback port was found: {}", address,
+                    e.toString());
+            return;
+        }
+        if (next.equals(address)) {
+            return;
+        }
+        log.warn("the child's address {} is still in use (most likely by a process the crashed child left"
+                + " running); the child moves to {}", address, next);
+        moved.accept(next);
+        address = next;
     }
 
     /** TERM/INT: let requests in flight finish, then stop the child within what is left of the grace period. */

@@ -67,8 +67,8 @@ class ChildCommandTest {
         FrontConfig config = parse("--app-root", tmp.toString(), "--", "gunicorn", "--bind=unix:{socket}", "app");
         try (ChildSocket socket = ChildSocket.create(tmp)) {
             ChildCommand command = ChildCommand.forConfig(config, socket, Map.of("PORT", "8080", "PATH", "/bin"));
-            assertThat(command.argv()).containsExactly("gunicorn", "--bind=unix:" + socket.path(), "app");
-            assertThat(command.environment()).containsEntry("FRONT_SOCKET", socket.path().toString())
+            assertThat(command.argv(socket)).containsExactly("gunicorn", "--bind=unix:" + socket.path(), "app");
+            assertThat(command.environment(socket)).containsEntry("FRONT_SOCKET", socket.path().toString())
                     .containsEntry("PATH", "/bin").doesNotContainKey("PORT");
             assertThat(command.workingDirectory()).isEqualTo(tmp);
             assertThat(command.stopSignal()).isEqualTo("TERM");
@@ -78,10 +78,26 @@ class ChildCommandTest {
     @Test
     void anOwnCommandOnAPortKeepsPortAndHost() throws Exception {
         FrontConfig config = parse("--", "python3", "app.py", "{port}");
-        ChildCommand command = ChildCommand.forConfig(config, new ChildAddress.LoopbackPort(4321),
+        ChildCommand command = ChildCommand.forConfig(config, ChildAddress.LoopbackPort.given(4321),
                 Map.of("PORT", "8080"));
-        assertThat(command.argv()).containsExactly("python3", "app.py", "4321");
-        assertThat(command.environment()).containsEntry("PORT", "4321").containsEntry("HOST", "127.0.0.1")
-                .doesNotContainKey("FRONT_SOCKET");
+        assertThat(command.argv(ChildAddress.LoopbackPort.given(4321))).containsExactly("python3", "app.py", "4321");
+        assertThat(command.environment(ChildAddress.LoopbackPort.given(4321))).containsEntry("PORT", "4321")
+                .containsEntry("HOST", "127.0.0.1").doesNotContainKey("FRONT_SOCKET");
+    }
+
+    @Test
+    void aRestartOnAnotherPortGetsItsArgumentsAndEnvironmentRebuilt() throws Exception {
+        FrontConfig config = parse("--", "gunicorn", "-b", "127.0.0.1:{port}", "--name={port}", "app");
+        ChildCommand command = ChildCommand.forConfig(config, new ChildAddress.LoopbackPort(4321, true),
+                Map.of("PATH", "/bin"));
+        ChildAddress moved = new ChildAddress.LoopbackPort(5432, true);
+        assertThat(command.argv(new ChildAddress.LoopbackPort(4321, true)))
+                .containsExactly("gunicorn", "-b", "127.0.0.1:4321", "--name=4321", "app");
+        assertThat(command.argv(moved)).containsExactly("gunicorn", "-b", "127.0.0.1:5432", "--name=5432", "app");
+        assertThat(command.environment(moved)).containsEntry("PORT", "5432").containsEntry("PATH", "/bin");
+        // the template keeps the placeholder: a later move fills in its own port, not the previous one's
+        assertThat(command.argvTemplate()).containsExactly("gunicorn", "-b", "127.0.0.1:{port}", "--name={port}",
+                "app");
+        assertThat(command.baseEnvironment()).doesNotContainKeys("PORT", "HOST");
     }
 }

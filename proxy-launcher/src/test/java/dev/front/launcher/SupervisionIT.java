@@ -163,6 +163,66 @@ class SupervisionIT {
     }
 
     @Test
+    void aRestartedChildMovesToANewPortWhenALeakedWorkerStillHoldsTheOldOne() throws Exception {
+        // not PID 1: the pids the test reads (the leaked grandchild writes its own) must be the host's
+        RunningFront front = start(List.of(), child("port={port}", "leak-once=" + dir), false);
+        Path leakedPidFile = dir.resolve("leaked-pid");
+        long leaked = -1;
+        try {
+            String first = front.awaitServing();
+            String oldPort = field(first, "port");
+            assertThat(ProcFiles.await(Duration.ofSeconds(10), () -> Files.exists(leakedPidFile)))
+                    .as("the grandchild holding the port started").isTrue();
+            leaked = Long.parseLong(Files.readString(leakedPidFile).trim());
+            Posix.kill(front.childPid(), Posix.SIGKILL);
+
+            String[] served = {""};
+            boolean movedAndServed = ProcFiles.await(Duration.ofSeconds(20), () -> {
+                String body = front.getQuietly();
+                served[0] = body;
+                return body.contains("tag=" + tag) && !field(body, "port").equals(oldPort);
+            });
+            assertThat(movedAndServed).as("a 200 from a child on a port other than %s; last: %s; stderr: %s",
+                    oldPort, served[0], front.stderr()).isTrue();
+            String newPort = field(served[0], "port");
+            assertThat(front.stderr()).containsPattern("WARN front - the child's address \\S+:" + oldPort
+                    + " is still in use \\(.*\\); the child moves to \\S+:" + newPort + "\n");
+            front.signal(Posix.SIGTERM);
+            assertThat(front.awaitExit()).as(front::stderr).isZero();
+        } finally {
+            killLeaked(leaked, leakedPidFile);
+        }
+    }
+
+    /** The leaked grandchild outlives the front when it is not PID 1: always killed, and only if it is ours. */
+    private void killLeaked(long known, Path pidFile) throws IOException {
+        long pid = known;
+        if (pid < 0 && Files.exists(pidFile)) {
+            pid = Long.parseLong(Files.readString(pidFile).trim());
+        }
+        if (pid > 0) {
+            Path cmdline = Path.of("/proc", Long.toString(pid), "cmdline");
+            try {
+                if (Files.readString(cmdline).contains(tag)) {
+                    Posix.kill(pid, Posix.SIGKILL);
+                }
+            } catch (IOException gone) {
+                // exited already
+            }
+        }
+    }
+
+    /** The value of {@code name=} in a child's answer ({@code pid=.. port=.. tag=..}), or "" when absent. */
+    private static String field(String body, String name) {
+        for (String part : body.trim().split(" ")) {
+            if (part.startsWith(name + "=")) {
+                return part.substring(name.length() + 1);
+            }
+        }
+        return "";
+    }
+
+    @Test
     void aCrashLoopGivesUpWithTheChildsStatus() throws Exception {
         long start = System.nanoTime();
         RunningFront front = start(List.of(), List.of("/bin/sh", "-c", "exit 9"));
