@@ -162,7 +162,8 @@ class ChildProcessTest {
     @Test
     void signalGoesToThePidOnlyAndSignalGroupToEveryMember(@TempDir Path dir) throws Exception {
         Path grandchildPid = dir.resolve("grandchild");
-        ChildProcess child = spawn("sleep 30 & echo $! > " + grandchildPid + "; trap 'exit 3' USR1; wait; wait");
+        // the trap first: the test signals as soon as the pid file is there
+        ChildProcess child = spawn("trap 'exit 3' USR1; sleep 30 & echo $! > " + grandchildPid + "; wait; wait");
         assertThat(ProcFiles.await(Duration.ofSeconds(5), () -> Files.exists(grandchildPid)
                 && !readQuietly(grandchildPid).isBlank())).isTrue();
         long grandchild = Long.parseLong(readQuietly(grandchildPid).trim());
