@@ -1,6 +1,6 @@
 package dev.front.launcher;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -15,7 +15,6 @@ import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.attribute.PosixFilePermissions;
 import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
 import java.util.Map;
 
@@ -25,25 +24,17 @@ import static org.assertj.core.api.Assertions.assertThatThrownBy;
 @Timeout(30)
 class ChildProcessTest {
 
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
+    private static final Map<String, String> ENV = SpawnedChildren.ENV;
 
-    private final List<ChildProcess> spawned = new ArrayList<>();
-
-    @AfterEach
-    void killWhatWasSpawned() throws InterruptedException {
-        for (ChildProcess child : spawned) {
-            child.signalGroup(Posix.SIGKILL);
-            child.waitFor(Duration.ofSeconds(5));
-        }
-    }
+    @RegisterExtension
+    final SpawnedChildren children = new SpawnedChildren();
 
     private ChildProcess spawn(String script) throws SpawnException {
-        return track(ChildProcess.spawn(List.of("/bin/sh", "-c", script), ENV, null));
+        return children.shell(script);
     }
 
     private ChildProcess track(ChildProcess child) {
-        spawned.add(child);
-        return child;
+        return children.track(child);
     }
 
     @ParameterizedTest

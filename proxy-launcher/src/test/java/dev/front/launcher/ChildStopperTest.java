@@ -1,6 +1,6 @@
 package dev.front.launcher;
 
-import org.junit.jupiter.api.AfterEach;
+import org.junit.jupiter.api.extension.RegisterExtension;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -11,10 +11,8 @@ import java.io.PrintStream;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
 import java.nio.file.Path;
-import java.time.Duration;
-import java.util.ArrayList;
 import java.util.List;
-import java.util.Map;
+import java.time.Duration;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
@@ -26,25 +24,15 @@ import static org.assertj.core.api.Assertions.assertThat;
 class ChildStopperTest {
 
     private static final Duration GRACE = Duration.ofMillis(500);
-    private static final Map<String, String> ENV = Map.of("PATH", "/usr/bin:/bin");
 
     private final ByteArrayOutputStream messages = new ByteArrayOutputStream();
     private final ChildStopper stopper = new ChildStopper(() -> 0,
             new PrintStream(messages, true, StandardCharsets.UTF_8));
-    private final List<ChildProcess> spawned = new ArrayList<>();
-
-    @AfterEach
-    void killWhatWasSpawned() throws InterruptedException {
-        for (ChildProcess child : spawned) {
-            child.signalGroup(Posix.SIGKILL);
-            child.waitFor(Duration.ofSeconds(5));
-        }
-    }
+    @RegisterExtension
+    final SpawnedChildren children = new SpawnedChildren();
 
     private ChildProcess spawn(String script) throws SpawnException {
-        ChildProcess child = ChildProcess.spawn(List.of("/bin/sh", "-c", script), ENV, null);
-        spawned.add(child);
-        return child;
+        return children.shell(script);
     }
 
     @Test

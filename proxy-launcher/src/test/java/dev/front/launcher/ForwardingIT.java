@@ -59,7 +59,7 @@ class ForwardingIT {
             front.close();
         }
         if (gunicorn != null) {
-            stopGunicorn(gunicorn);
+            FrontProcess.killTree(gunicorn);
         }
         if (tempDir != null) {
             try (Stream<Path> files = Files.list(tempDir)) {
@@ -73,16 +73,6 @@ class ForwardingIT {
         return new ProcessBuilder(GUNICORN.toString(), "--chdir", APPS.toString(), "-b", bind, "-w", "1",
                 "--timeout", "120", "echo_app:application")
                 .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
-    }
-
-    static void stopGunicorn(Process process) {
-        process.descendants().forEach(ProcessHandle::destroyForcibly);
-        process.destroyForcibly();
-        try {
-            process.waitFor(10, TimeUnit.SECONDS);
-        } catch (InterruptedException e) {
-            Thread.currentThread().interrupt();
-        }
     }
 
     static int served() throws IOException {
@@ -282,7 +272,7 @@ class ForwardingIT {
 
     @Test
     void requestDuringAChildRestartWaitsAndSucceeds() throws Exception {
-        stopGunicorn(gunicorn);
+        FrontProcess.killTree(gunicorn);
         try (RawHttp http = RawHttp.connect(front.port(), 20_000)) {
             http.send("GET /fast HTTP/1.1\r\nHost: a\r\n\r\n");
             Thread.sleep(1500); // the request is in the gap
@@ -304,7 +294,7 @@ class ForwardingIT {
                 assertThat(http.read().bodyText()).contains("BODY_LENGTH\t3\n");
             }
         } finally {
-            stopGunicorn(unixGunicorn);
+            FrontProcess.killTree(unixGunicorn);
             Files.deleteIfExists(socket);
         }
     }

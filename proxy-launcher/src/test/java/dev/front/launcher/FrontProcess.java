@@ -224,17 +224,25 @@ final class FrontProcess implements AutoCloseable {
                 // TERM first, so the front removes its child's socket directory; KILL whatever is left after 5 s
                 process.destroy();
                 if (!process.waitFor(5, TimeUnit.SECONDS)) {
-                    process.descendants().forEach(ProcessHandle::destroyForcibly);
-                    process.destroyForcibly();
-                    process.waitFor(10, TimeUnit.SECONDS);
+                    killTree(process);
                 }
             } catch (InterruptedException e) {
-                process.descendants().forEach(ProcessHandle::destroyForcibly);
-                process.destroyForcibly();
                 Thread.currentThread().interrupt();
+                killTree(process);
             }
         }
         Files.deleteIfExists(stdout);
         Files.deleteIfExists(stderr);
+    }
+
+    /** SIGKILLs {@code process} and everything below it, and waits up to 10 s for it to be gone. */
+    static void killTree(Process process) {
+        process.descendants().forEach(ProcessHandle::destroyForcibly);
+        process.destroyForcibly();
+        try {
+            process.waitFor(10, TimeUnit.SECONDS);
+        } catch (InterruptedException e) {
+            Thread.currentThread().interrupt();
+        }
     }
 }

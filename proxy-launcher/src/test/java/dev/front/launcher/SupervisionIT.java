@@ -457,13 +457,7 @@ class SupervisionIT {
         @Override
         public void close() {
             // --kill-child: killing unshare SIGKILLs the namespace's PID 1, and with it everything inside
-            process.descendants().forEach(ProcessHandle::destroyForcibly);
-            process.destroyForcibly();
-            try {
-                process.waitFor(10, TimeUnit.SECONDS);
-            } catch (InterruptedException e) {
-                Thread.currentThread().interrupt();
-            }
+            FrontProcess.killTree(process);
         }
     }
 }
