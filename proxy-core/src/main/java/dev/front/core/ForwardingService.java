@@ -26,6 +26,7 @@ public final class ForwardingService {
 
     /** A child connection kept for the next request of the same client connection. */
     private static final AttributeKey<Channel> PARKED = AttributeKey.valueOf("front.parkedUpstream");
+    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("front.forwarding");
 
     /** The child's response head may be larger than a request's; the codec only reads this configuration. */
     private static final HttpDecoderConfig UPSTREAM_DECODER = new HttpDecoderConfig()
@@ -43,7 +44,6 @@ public final class ForwardingService {
     private final ConcurrencyLimiter limiter;
     /** {@code null} when WebSocket tunnelling is off ({@code --websocket} not given). */
     private final TunnelCap webSockets;
-    private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("front.forwarding");
     private final ChildGate gate;
     private final boolean supervised;
     private final int listenerPort;
