@@ -166,6 +166,7 @@ public final class CommandLineParser {
         }
 
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
+        IoTransport transport = check(problems, IoTransport.AUTO, () -> IoTransport.parse(o.transport));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
             problems.add("--application-port: " + applicationPort.getAsInt()
                     + " (expected: a child command after -- to run on it)");
@@ -179,8 +180,8 @@ public final class CommandLineParser {
         }
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
-                applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, application, appRoot,
-                whiskey.userVars());
+                applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
+                appRoot, whiskey.userVars());
     }
 
     /**

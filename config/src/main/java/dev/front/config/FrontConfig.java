@@ -21,6 +21,7 @@ import java.util.OptionalInt;
  * @param accessLog       whether to log one line per request on stdout
  * @param accessLogFormat {@code common}, {@code combined}, {@code json} or a custom pattern
  * @param logLevel        level of the front's own log on stderr
+ * @param transport       the network transport asked for
  * @param application     the WSGI application to run under a server preset, if named (instead of a child command)
  * @param appRoot         the application's directory: the child's working directory, where {@code .whiskey/} is
  * @param userVars        variables for the child's environment from {@code .whiskey/user_vars/} (name = file name)
@@ -28,7 +29,7 @@ import java.util.OptionalInt;
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
                           OptionalInt applicationPort, Limits limits, ForwardingConfig forwarding,
-                          boolean accessLog, String accessLogFormat, LogLevel logLevel,
+                          boolean accessLog, String accessLogFormat, LogLevel logLevel, IoTransport transport,
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
                           java.util.Map<String, String> userVars) {
 

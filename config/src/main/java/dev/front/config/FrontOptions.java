@@ -152,6 +152,10 @@ final class FrontOptions {
     @Option(names = "--log-level", paramLabel = "L", description = "error, warn, info or debug (default: warn).")
     String logLevel = "warn";
 
+    @Option(names = "--transport", paramLabel = "T",
+            description = "auto (default: io_uring if the kernel allows it, else epoll), io_uring, epoll or nio.")
+    String transport = "auto";
+
     @Option(names = "--log-to-terminal", description = "Accepted for mod_wsgi-express compatibility; the front always logs to the terminal.")
     boolean logToTerminal;
 }

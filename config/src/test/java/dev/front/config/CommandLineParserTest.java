@@ -40,7 +40,10 @@ class CommandLineParserTest {
         assertThat(config.limits()).isEqualTo(Limits.defaults());
         assertThat(config.limits().limitRequestBody()).isEqualTo(10_485_760L);
         assertThat(config.logLevel()).isEqualTo(LogLevel.WARN);
+        assertThat(config.transport()).isEqualTo(IoTransport.AUTO);
         assertThat(config.forwards()).isFalse();
+        assertThat(parse("--transport", "IO_URING").transport()).isEqualTo(IoTransport.IO_URING);
+        assertThat(parse("--transport", "epoll").transport()).isEqualTo(IoTransport.EPOLL);
     }
 
     @Test
@@ -95,13 +98,14 @@ class CommandLineParserTest {
     @Test
     void everyProblemIsReportedAtOnceOneLineEach() {
         assertThat(problems("--port", "0", "--admin-port", "x", "--trusted-hops", "-2", "--log-level", "loud",
-                "--limit-request-body", "1e6"))
+                "--limit-request-body", "1e6", "--transport", "kqueue"))
                 .containsExactlyInAnyOrder(
                         "--port: 0 (expected: a port from 1 to 65535)",
                         "--admin-port: x (expected: a port from 1 to 65535)",
                         "--trusted-hops: -2 (expected: a whole number, 0 or more)",
                         "--log-level: loud (expected: error, warn, info or debug)",
-                        "--limit-request-body: 1e6 (expected: a whole number, 0 or more)")
+                        "--limit-request-body: 1e6 (expected: a whole number, 0 or more)",
+                        "--transport: kqueue (expected: auto, io_uring, epoll or nio)")
                 .allSatisfy(line -> assertThat(line).doesNotContain("\n"));
     }
 

@@ -261,7 +261,8 @@ final class ForwardExchange implements Exchange {
 
     /**
      * Nothing listens yet: refused, or a Unix socket whose file does not exist (removed with a crashed child and
-     * not yet bound again): epoll reports ENOENT as FileNotFoundException, NIO as a plain SocketException.
+     * not yet bound again): the native transports report ENOENT as FileNotFoundException, NIO as a plain
+     * SocketException.
      */
     private static boolean refused(Throwable cause) {
         return cause instanceof ConnectException || cause instanceof FileNotFoundException

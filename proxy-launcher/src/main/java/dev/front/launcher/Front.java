@@ -1,6 +1,7 @@
 package dev.front.launcher;
 
 import dev.front.config.FrontConfig;
+import dev.front.config.IoTransport;
 import dev.front.config.ServerKind;
 import dev.front.config.Upstream;
 import dev.front.core.ChildGate;
@@ -33,9 +34,15 @@ final class Front {
 
     int run() {
         StopSignal stop = StopSignal.install();
-        Transport transport = Transport.best();
-        if (!transport.name().equals("epoll")) {
-            log.warn("native epoll unavailable ({}): using NIO", Transport.epollUnavailabilityCause().toString());
+        Transport transport;
+        try {
+            transport = Transport.of(config.transport());
+        } catch (IllegalArgumentException e) {
+            System.err.println("front: " + e.getMessage());
+            return Main.USAGE;
+        }
+        if (transport.name().equals("nio") && config.transport() == IoTransport.AUTO) {
+            log.warn("native transports unavailable ({}): using NIO", Transport.nativeUnavailabilityCause());
         }
         EventLoopGroup group = transport.newGroup(0, "front-io");
         try {

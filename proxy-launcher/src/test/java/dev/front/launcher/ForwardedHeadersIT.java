@@ -146,6 +146,7 @@ class ForwardedHeadersIT {
         }
         List<String> command = new ArrayList<>(List.of(java(), "-jar", System.getProperty("front.jar"),
                 "--host", "127.0.0.1", "--port", Integer.toString(port)));
+        command.addAll(FrontProcess.TRANSPORT);
         command.addAll(List.of(forwardedOptions));
         command.addAll(List.of("--", GUNICORN, "--bind", "127.0.0.1:{port}", "--workers", "1",
                 "--chdir", dir.toString(), "echo_environ:application"));

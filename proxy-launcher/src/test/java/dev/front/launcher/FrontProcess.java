@@ -30,6 +30,13 @@ final class FrontProcess implements AutoCloseable {
     /** The bundled example app (stdlib wsgiref) and its static/ directory. */
     static final Path HELLO = EXAMPLES.resolve("hello");
     /** How long a front and its Python child get to start, on a loaded 2-core machine. */
+    /**
+     * The front's {@code --transport} options for this test run: empty (auto) unless the build asks for one
+     * ({@code front.transport}), so that the end-to-end tests can run on each transport.
+     */
+    static final List<String> TRANSPORT = System.getProperty("front.transport") == null ? List.of()
+            : List.of("--transport", System.getProperty("front.transport"));
+
     static final Duration STARTUP = Duration.ofSeconds(30);
 
     /** The JDK 25 running the tests (Maven's toolchain), also used to run the front. */
@@ -80,6 +87,7 @@ final class FrontProcess implements AutoCloseable {
         List<String> command = new ArrayList<>(List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port)));
+        command.addAll(TRANSPORT);
         command.addAll(args);
         return launch(command, port, environment, workingDirectory);
     }

@@ -38,6 +38,9 @@ class StaticFilesIT {
     static final long SPARSE_SIZE = 5L << 30;
     static final long SPARSE_MARK_AT = (9L << 29) + 12345; // 4.5 GiB + a bit: beyond any 32-bit offset
     static final String SPARSE_MARK = "far-away-bytes";
+    // Straddles 2 GiB, the last offset a signed 32-bit int holds (io_uring's splice in Netty 4.2.18 takes one)
+    static final long SPARSE_EDGE_AT = Integer.MAX_VALUE - 6L;
+    static final String SPARSE_EDGE = "either-side-of-2GiB";
 
     @TempDir
     static Path tmp;
@@ -89,6 +92,8 @@ class StaticFilesIT {
             sparse.setLength(SPARSE_SIZE);
             sparse.seek(SPARSE_MARK_AT);
             sparse.write(SPARSE_MARK.getBytes(StandardCharsets.US_ASCII));
+            sparse.seek(SPARSE_EDGE_AT);
+            sparse.write(SPARSE_EDGE.getBytes(StandardCharsets.US_ASCII));
         }
 
         front = FrontProcess.start(List.of("--url-alias", "/static", root.toString(),
@@ -543,6 +548,10 @@ class StaticFilesIT {
             assertThat(tail.header("content-range")).isEqualTo("bytes " + (SPARSE_SIZE - 4) + "-" + (SPARSE_SIZE - 1)
                     + "/" + SPARSE_SIZE);
             assertThat(tail.body()).containsExactly(0, 0, 0, 0);
+            long edgeLast = SPARSE_EDGE_AT + SPARSE_EDGE.length() - 1;
+            RawHttp.Response edge = get(http, "/static/sparse.bin", "Range: bytes=" + SPARSE_EDGE_AT + "-" + edgeLast);
+            assertThat(edge.status()).isEqualTo(206);
+            assertThat(edge.bodyText()).isEqualTo(SPARSE_EDGE);
         }
     }
 

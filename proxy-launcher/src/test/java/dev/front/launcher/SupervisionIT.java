@@ -329,6 +329,7 @@ class SupervisionIT {
             command.addAll(List.of(FrontProcess.JAVA,
                     "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1", "-jar", FrontProcess.JAR.toString(),
                     "--host", "127.0.0.1", "--port", Integer.toString(port)));
+            command.addAll(FrontProcess.TRANSPORT);
             command.addAll(options);
             command.add("--");
             command.addAll(childCommand);

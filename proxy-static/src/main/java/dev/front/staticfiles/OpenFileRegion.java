@@ -3,7 +3,7 @@ package dev.front.staticfiles;
 import io.netty.channel.DefaultFileRegion;
 
 /**
- * A {@link DefaultFileRegion} (so the epoll transport uses sendfile) over a shared {@link OpenFile}: when the region
+ * A {@link DefaultFileRegion} (so the native transports send it without copying) over a shared {@link OpenFile}: when the region
  * is done it releases its reference instead of closing the channel other responses may still be sending from.
  */
 final class OpenFileRegion extends DefaultFileRegion {
