@@ -279,7 +279,7 @@ final class ForwardExchange implements Exchange {
         // The encoder only reads the headers, so a retry can send the same set again. A body in memory goes with
         // the head as one message (one buffer when small, one write); a body in a file follows its head by sendfile.
         ChannelFuture sent;
-        Object content = body.length() == 0 ? Unpooled.EMPTY_BUFFER : body.content();
+        Object content = body.length() == 0 ? Unpooled.EMPTY_BUFFER : body.content(upstream);
         if (content instanceof ByteBuf bytes) {
             sent = upstream.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
                     originForm, bytes, upstreamHeaders, EmptyHttpHeaders.INSTANCE));

@@ -124,11 +124,12 @@ final class RequestBody {
 
     /**
      * The body to send, once every piece is stored: a retained duplicate of the memory buffer, or a new file region
-     * (sendfile) over the temp file. Each call gives a fresh object, so a retry can send it again.
+     * (sendfile) over the temp file, as {@code to} can take it. Each call gives a fresh object, so a retry can send it
+     * again.
      */
-    Object content() {
+    Object content(io.netty.channel.Channel to) {
         if (file != null) {
-            return new DefaultFileRegion(file.toFile(), 0, length);
+            return FileRegions.sendable(to, new DefaultFileRegion(file.toFile(), 0, length));
         }
         return memory == null ? alloc.buffer(0) : memory.retainedDuplicate();
     }

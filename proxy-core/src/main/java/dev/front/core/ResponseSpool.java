@@ -127,7 +127,7 @@ final class ResponseSpool {
         long count = written - handedOver;
         handedOver = written;
         regionsInFlight++;
-        client.writeAndFlush(new DefaultFileRegion(file.toFile(), from, count))
+        client.writeAndFlush(FileRegions.sendable(client.channel(), new DefaultFileRegion(file.toFile(), from, count)))
                 .addListener((ChannelFutureListener) f -> {
                     regionsInFlight--;
                     if (f.isSuccess() && isDrained() && !writing) {
