@@ -277,7 +277,7 @@ final class ForwardExchange implements Exchange {
         sendFailed = false;
         upstream.pipeline().get(UpstreamHandler.class).attach(this, service.limits().requestTimeout().toNanos());
         // The encoder only reads the headers, so a retry can send the same set again. A body in memory goes with
-        // the head as one message (one buffer when small, one write); a body in a file follows its head by sendfile.
+        // the head as one message (one buffer when small, one write); a body in a file follows its head zero-copy.
         ChannelFuture sent;
         Object content = body.length() == 0 ? Unpooled.EMPTY_BUFFER : body.content(upstream);
         if (content instanceof ByteBuf bytes) {

@@ -3,6 +3,7 @@ package dev.front.core;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.channel.Channel;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
@@ -124,10 +125,10 @@ final class RequestBody {
 
     /**
      * The body to send, once every piece is stored: a retained duplicate of the memory buffer, or a new file region
-     * (sendfile) over the temp file, as {@code to} can take it. Each call gives a fresh object, so a retry can send it
+     * (zero-copy) over the temp file, as {@code to} can take it. Each call gives a fresh object, so a retry can send it
      * again.
      */
-    Object content(io.netty.channel.Channel to) {
+    Object content(Channel to) {
         if (file != null) {
             return FileRegions.sendable(to, new DefaultFileRegion(file.toFile(), 0, length));
         }

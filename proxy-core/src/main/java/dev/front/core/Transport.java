@@ -22,9 +22,9 @@ import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
 
 /**
- * A network transport: its event loops and channel classes. io_uring spends less CPU per forwarded request than
- * epoll (fewer system calls: reads and writes of many connections go in one submission), epoll has sendfile and
- * works where io_uring is refused, NIO works everywhere.
+ * A network transport: its event loops and channel classes. io_uring spends less CPU per request than epoll (the
+ * reads and writes of many connections go to the kernel in one system call); epoll works where io_uring is
+ * refused; NIO works everywhere.
  */
 public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
                         Class<? extends Channel> socketChannel, Class<? extends Channel> domainSocketChannel) {
