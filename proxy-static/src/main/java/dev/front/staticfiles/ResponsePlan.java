@@ -27,10 +27,10 @@ record ResponsePlan(HttpResponse head, List<Part> body) {
         return new ResponsePlan(head, List.of());
     }
 
-    /** Whether some of the body comes from a file. */
-    boolean sendsFile() {
+    /** Whether some of the body is a file slice of more than {@code bytes}. */
+    boolean hasSliceOver(long bytes) {
         for (Part part : body) {
-            if (part instanceof FileSlice) {
+            if (part instanceof FileSlice slice && slice.count() > bytes) {
                 return true;
             }
         }
