@@ -184,6 +184,29 @@ class FoundationIT {
     }
 
     @Test
+    void aTransportThatCannotBeUsedHereExitsTwoNamingItAndAutoFallsBackToNio() throws Exception {
+        // Netty's switch that keeps both native transports from loading, as on a kernel without them
+        List<String> noNative = List.of("-Dio.netty.transport.noNative=true");
+        int port = FrontProcess.freePort();
+        try (FrontProcess bad = FrontProcess.startRaw(noNative, List.of("--port", Integer.toString(port),
+                "--transport", "epoll"))) {
+            assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(bad.stderr().lines()).singleElement().asString()
+                    .startsWith("front: --transport: epoll (not available here: ");
+        }
+        try (FrontProcess nio = FrontProcess.startRaw(noNative, List.of("--host", "127.0.0.1",
+                "--port", Integer.toString(port), "--log-level", "info"))) {
+            assertThat(FrontProcess.awaitPort(port, FrontProcess.STARTUP)).isTrue();
+            long deadline = System.nanoTime() + Duration.ofSeconds(5).toNanos();
+            while (!nio.stderr().contains("(nio)") && System.nanoTime() < deadline) {
+                Thread.sleep(50); // the startup line follows the bind
+            }
+            assertThat(nio.stderr()).contains("native transports unavailable").contains("using NIO")
+                    .contains("listening on http://127.0.0.1:" + port + " (nio)");
+        }
+    }
+
+    @Test
     void childThatNeverListensFailsWithinTheStartupTimeout() throws Exception {
         long start = System.nanoTime();
         try (FrontProcess never = FrontProcess.start(List.of("--startup-timeout", "2",

@@ -94,7 +94,14 @@ final class FrontProcess implements AutoCloseable {
 
     /** Starts the front with exactly {@code args} (no host or port added), e.g. to test option errors. */
     static FrontProcess startRaw(List<String> args) throws IOException {
-        List<String> command = new ArrayList<>(List.of(JAVA, "-jar", JAR.toString()));
+        return startRaw(List.of(), args);
+    }
+
+    /** As {@link #startRaw(List)}, with options for the JVM before {@code -jar}. */
+    static FrontProcess startRaw(List<String> jvmOptions, List<String> args) throws IOException {
+        List<String> command = new ArrayList<>(List.of(JAVA));
+        command.addAll(jvmOptions);
+        command.addAll(List.of("-jar", JAR.toString()));
         command.addAll(args);
         return launch(command, -1, Map.of(), null);
     }
