@@ -20,6 +20,7 @@ import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import java.util.function.Supplier;
 
 /**
  * A network transport: its event loops and channel classes. io_uring spends less CPU per request than epoll (the
@@ -38,25 +39,19 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
     public static Transport of(IoTransport option) {
         return switch (option) {
             case AUTO -> IoUring.isAvailable() ? ioUring() : Epoll.isAvailable() ? epoll() : nio();
-            case IO_URING -> {
-                if (!IoUring.isAvailable()) {
-                    throw unavailable(option, IoUring.unavailabilityCause());
-                }
-                yield ioUring();
-            }
-            case EPOLL -> {
-                if (!Epoll.isAvailable()) {
-                    throw unavailable(option, Epoll.unavailabilityCause());
-                }
-                yield epoll();
-            }
+            case IO_URING -> ifAvailable(option, IoUring.unavailabilityCause(), Transport::ioUring);
+            case EPOLL -> ifAvailable(option, Epoll.unavailabilityCause(), Transport::epoll);
             case NIO -> nio();
         };
     }
 
-    private static IllegalArgumentException unavailable(IoTransport option, Throwable cause) {
-        return new IllegalArgumentException("--transport: " + option.optionValue() + " (not available here: "
-                + cause + ")");
+    /** @param cause why the transport cannot be used here; {@code null} when it can */
+    private static Transport ifAvailable(IoTransport option, Throwable cause, Supplier<Transport> transport) {
+        if (cause != null) {
+            throw new IllegalArgumentException("--transport: " + option.optionValue() + " (not available here: "
+                    + cause + ")");
+        }
+        return transport.get();
     }
 
     private static Transport ioUring() {
