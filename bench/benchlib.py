@@ -6,6 +6,10 @@
                                       (or any with -) and, if given, TEXT inside the body
   benchlib.py rps WRK-OUTPUT          print the requests/s of one wrk output file (for progress lines)
   benchlib.py table RESULTS RSS META  print the summary tables from the run's results files
+  benchlib.py settled PREV WRK-OUTPUT TICKS CLK_TCK TOL
+                                      print the run's CPU per request (us); exit 0 when it is not
+                                      more than TOL percent below PREV (the side stopped getting
+                                      cheaper: its JIT is done), 1 otherwise
 """
 import http.client
 import socket
@@ -107,6 +111,16 @@ def parse_wrk(path):
     if out["rps"] is None:
         out["notes"].append("no Requests/sec line: " + " | ".join(lines[-3:]))
     return out
+
+
+def settled(prev, path, ticks, clk_tck, tol):
+    p = parse_wrk(path)
+    if not p["requests"]:
+        print("-")
+        return 0  # nothing to compare: stop warming up, the rounds will report the failure
+    us = ticks * 1e6 / clk_tck / p["requests"]
+    print(f"{us:.1f}")
+    return 0 if prev != "-" and us >= float(prev) * (1 - tol / 100) else 1
 
 
 def fmt_num(x):
@@ -312,6 +326,8 @@ def main(argv):
         return 0
     if cmd == "table":
         return table(argv[2], argv[3], argv[4])
+    if cmd == "settled":
+        return settled(argv[2], argv[3], int(argv[4]), int(argv[5]), float(argv[6]))
     if cmd == "p99":
         p = parse_hey(argv[2])
         print("-" if p["p99"] is None else f"{p['p99']:.2f}ms")
