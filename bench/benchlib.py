@@ -6,10 +6,10 @@
                                       (or any with -) and, if given, TEXT inside the body
   benchlib.py rps WRK-OUTPUT          print the requests/s of one wrk output file (for progress lines)
   benchlib.py table RESULTS RSS META  print the summary tables from the run's results files
-  benchlib.py settled PREV WRK-OUTPUT TICKS CLK_TCK TOL
-                                      print the run's CPU per request (us); exit 0 when it is not
-                                      more than TOL percent below PREV (the side stopped getting
-                                      cheaper: its JIT is done), 1 otherwise
+  benchlib.py settled PREV WRK-OUTPUT NS TOL
+                                      print the run's CPU per request (us); exit 0 when it is within
+                                      TOL percent of PREV (the side's cost stopped moving: its JIT is
+                                      done), 1 otherwise
 """
 import http.client
 import socket
@@ -113,14 +113,14 @@ def parse_wrk(path):
     return out
 
 
-def settled(prev, path, ticks, clk_tck, tol):
+def settled(prev, path, ns, tol):
     p = parse_wrk(path)
     if not p["requests"]:
         print("-")
         return 0  # nothing to compare: stop warming up, the rounds will report the failure
-    us = ticks * 1e6 / clk_tck / p["requests"]
+    us = ns / 1000 / p["requests"]
     print(f"{us:.1f}")
-    return 0 if prev != "-" and us >= float(prev) * (1 - tol / 100) else 1
+    return 0 if prev != "-" and abs(us - float(prev)) <= float(prev) * tol / 100 else 1
 
 
 def fmt_num(x):
@@ -150,16 +150,17 @@ def table(results_path, rss_path, meta_path):
     rows = read_tsv(results_path)
     # data[scenario][side] = list of (round, parsed)
     data, order = {}, []
-    clk_tck = int(meta.get("clk_tck", "100"))
     for scen, side, rnd, path, *rest in rows:
         if scen not in data:
             data[scen] = {}
             order.append(scen)
         parsed = parse_wrk(path)
-        # CPU of the side's own processes per request, in microseconds (see cpu_ticks in bench/run)
-        ticks = rest[0] if rest and rest[0] not in ("", "-") else None
-        parsed["cpu_us"] = (int(ticks) / clk_tck * 1e6 / parsed["requests"]
-                            if ticks is not None and parsed.get("requests") else None)
+        # CPU of the side's own processes and of the backend behind it, per request, in microseconds (see
+        # cpu_ns in bench/run)
+        for key, ns in zip(("cpu_us", "backend_us"), rest):
+            parsed[key] = int(ns) / 1000 / parsed["requests"] if ns not in ("", "-") and parsed["requests"] else None
+        parsed.setdefault("cpu_us", None)
+        parsed.setdefault("backend_us", None)
         data[scen].setdefault(side, []).append((int(rnd), parsed))
 
     def series(scen, side, key):
@@ -227,22 +228,33 @@ def table(results_path, rss_path, meta_path):
                 cells = (scen, side, label, "0", "-", "-", "-", "-", "-", str(errors))
             print("  ".join(c.ljust(w[i]) if i < 3 else c.rjust(w[i]) for i, c in enumerate(cells)))
 
-    cpu_rows = [(scen, {side: med(list(series(scen, side, "cpu_us").values()))
-                        for side in ("front", "nginx", "direct")}) for scen in order]
-    if any(v is not None for _, m in cpu_rows for v in m.values()):
+    def cpu(scen, side, key):
+        return med(list(series(scen, side, key).values()))
+
+    if any(cpu(scen, side, "cpu_us") is not None for scen in order for side in ("front", "nginx", "direct")):
         print()
-        print("== CPU per request of each side's own processes (user+system, all threads and workers; us, median) ==")
-        hdr = ("scenario", "front", "nginx", "front/nginx", "direct")
-        w = (17, 8, 8, 11, 8)
+        print("== CPU per request (on-CPU time of all threads and workers; us, median): each side's own, and "
+              "each side's with the backend's behind it ==")
+        hdr = ("scenario", "front", "nginx", "front/nginx", "+backend", "+backend", "front/nginx", "direct")
+        w = (17, 8, 8, 11, 9, 9, 11, 8)
         line = "  ".join(h.ljust(w[i]) if i < 1 else h.rjust(w[i]) for i, h in enumerate(hdr))
         print(line)
         print("-" * len(line))
-        for scen, m in cpu_rows:
-            ratio = m["front"] / m["nginx"] if m["front"] and m["nginx"] else None
-            cells = (scen, *("-" if m[k] is None else f"{m[k]:.1f}" for k in ("front", "nginx")),
-                     fmt_ratio(ratio), "-" if m["direct"] is None else f"{m['direct']:.1f}")
+        for scen in order:
+            own = {side: cpu(scen, side, "cpu_us") for side in ("front", "nginx", "direct")}
+            whole = {}
+            for side in ("front", "nginx"):
+                pairs = [(p["cpu_us"], p["backend_us"]) for _, p in data[scen].get(side, [])]
+                sums = [a + b for a, b in pairs if a is not None and b is not None]
+                whole[side] = med(sums)
+            cells = (scen, *("-" if own[k] is None else f"{own[k]:.1f}" for k in ("front", "nginx")),
+                     fmt_ratio(own["front"] / own["nginx"] if own["front"] and own["nginx"] else None),
+                     *("-" if whole[k] is None else f"{whole[k]:.1f}" for k in ("front", "nginx")),
+                     fmt_ratio(whole["front"] / whole["nginx"] if whole["front"] and whole["nginx"] else None),
+                     "-" if own["direct"] is None else f"{own['direct']:.1f}")
             print("  ".join(c.ljust(w[i]) if i < 1 else c.rjust(w[i]) for i, c in enumerate(cells)))
-        print("(direct: gunicorn's master and workers; for the fronts, only their own process, not the backend's)")
+        print("(direct: gunicorn's master and workers; +backend: the same run's CPU of the backend the side forwards to,"
+              " which a front's way of sending and waiting changes too)")
 
     rss = read_tsv(rss_path) if rss_path != "-" else []
     if rss:
@@ -327,7 +339,7 @@ def main(argv):
     if cmd == "table":
         return table(argv[2], argv[3], argv[4])
     if cmd == "settled":
-        return settled(argv[2], argv[3], int(argv[4]), int(argv[5]), float(argv[6]))
+        return settled(argv[2], argv[3], int(argv[4]), float(argv[5]))
     if cmd == "p99":
         p = parse_hey(argv[2])
         print("-" if p["p99"] is None else f"{p['p99']:.2f}ms")

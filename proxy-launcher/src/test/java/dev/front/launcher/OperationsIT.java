@@ -128,7 +128,9 @@ class OperationsIT {
         int admin = FrontProcess.freePort();
         try (FrontProcess slow = FrontProcess.start(List.of("--admin-port", Integer.toString(admin),
                 "--", "python3", script.toString(), "{port}"))) {
-            assertThat(FrontProcess.awaitPort(admin, STARTUP)).as("admin listener up").isTrue();
+            // Once under full-suite load this did not come within 30 s; the front's own words say why next time.
+            assertThat(FrontProcess.awaitPort(admin, STARTUP)).as(() -> "admin listener up; alive=" + slow.isAlive()
+                    + ", stderr:\n" + slow.stderr()).isTrue();
             assertThat(status(admin, "/readyz")).as("child still asleep").contains(503);
             assertThat(status(admin, "/healthz")).contains(200);
             awaitStatus(admin, "/readyz", 200);
