@@ -157,10 +157,9 @@ def table(results_path, rss_path, meta_path):
         parsed = parse_wrk(path)
         # CPU of the side's own processes and of the backend behind it, per request, in microseconds (see
         # cpu_ns in bench/run)
-        for key, ns in zip(("cpu_us", "backend_us"), rest):
-            parsed[key] = int(ns) / 1000 / parsed["requests"] if ns not in ("", "-") and parsed["requests"] else None
-        parsed.setdefault("cpu_us", None)
-        parsed.setdefault("backend_us", None)
+        parsed["cpu_us"], parsed["backend_us"] = (
+            int(ns) / 1000 / parsed["requests"] if ns not in ("", "-") and parsed["requests"] else None
+            for ns in (rest + ["-", "-"])[:2])
         data[scen].setdefault(side, []).append((int(rnd), parsed))
 
     def series(scen, side, key):
