@@ -6,6 +6,7 @@ import io.netty.buffer.ByteBuf;
 import io.netty.buffer.PooledByteBufAllocator;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.util.concurrent.DefaultEventExecutor;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.ByteArrayOutputStream;
@@ -58,7 +59,7 @@ class RequestBodyTest {
         RequestBody body = fill(data, 300, 64 * 1024);
         assertThat(body.inFile()).isFalse();
         assertThat(body.length()).isEqualTo(1000);
-        ByteBuf content = (ByteBuf) body.content(new io.netty.channel.embedded.EmbeddedChannel());
+        ByteBuf content = (ByteBuf) body.content(new EmbeddedChannel());
         byte[] read = new byte[content.readableBytes()];
         content.readBytes(read);
         content.release();
@@ -79,7 +80,7 @@ class RequestBodyTest {
         }
         // Sent twice, as a retry would: each call gives a fresh region over the whole file.
         for (int i = 0; i < 2; i++) {
-            DefaultFileRegion region = (DefaultFileRegion) body.content(new io.netty.channel.embedded.EmbeddedChannel());
+            DefaultFileRegion region = (DefaultFileRegion) body.content(new EmbeddedChannel());
             ByteArrayOutputStream out = new ByteArrayOutputStream();
             var sink = Channels.newChannel(out);
             while (region.transferred() < region.count()) {
@@ -97,7 +98,7 @@ class RequestBodyTest {
     @Test
     void emptyBodyIsAnEmptyBuffer() throws Exception {
         RequestBody body = new RequestBody(PooledByteBufAllocator.DEFAULT, executor, 10, dir);
-        ByteBuf content = (ByteBuf) body.content(new io.netty.channel.embedded.EmbeddedChannel());
+        ByteBuf content = (ByteBuf) body.content(new EmbeddedChannel());
         assertThat(content.readableBytes()).isZero();
         content.release();
         body.release();
