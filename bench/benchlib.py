@@ -160,6 +160,10 @@ def table(results_path, rss_path, meta_path):
         parsed["cpu_us"], parsed["backend_us"] = (
             int(ns) / 1000 / parsed["requests"] if ns not in ("", "-") and parsed["requests"] else None
             for ns in (rest + ["-", "-"])[:2])
+        # context switches of the side and of its backend, per request (see switches in bench/run)
+        parsed["switches"], parsed["backend_switches"] = (
+            int(n) / parsed["requests"] if n not in ("", "-") and parsed["requests"] else None
+            for n in (rest + ["-"] * 4)[2:4])
         data[scen].setdefault(side, []).append((int(rnd), parsed))
 
     def series(scen, side, key):
@@ -254,6 +258,22 @@ def table(results_path, rss_path, meta_path):
             print("  ".join(c.ljust(w[i]) if i < 1 else c.rjust(w[i]) for i, c in enumerate(cells)))
         print("(direct: gunicorn's master and workers; +backend: the same run's CPU of the backend the side forwards to,"
               " which a front's way of sending and waiting changes too)")
+
+    if any(cpu(scen, side, "switches") is not None for scen in order for side in ("front", "nginx")):
+        print()
+        print("== context switches per request (median): each side's own, and its backend's ==")
+        hdr = ("scenario", "front", "nginx", "backend", "backend")
+        w = (17, 8, 8, 9, 9)
+        line = "  ".join(h.ljust(w[i]) if i < 1 else h.rjust(w[i]) for i, h in enumerate(hdr))
+        print(line)
+        print("-" * len(line))
+        for scen in order:
+            vals = (cpu(scen, "front", "switches"), cpu(scen, "nginx", "switches"),
+                    cpu(scen, "front", "backend_switches"), cpu(scen, "nginx", "backend_switches"))
+            cells = (scen, *("-" if v is None else f"{v:.3f}" for v in vals))
+            print("  ".join(c.ljust(w[i]) if i < 1 else c.rjust(w[i]) for i, c in enumerate(cells)))
+        print("(backend: behind the front, behind nginx; a backend that switches once per request or so is being"
+              " handed requests one at a time)")
 
     rss = read_tsv(rss_path) if rss_path != "-" else []
     if rss:
