@@ -231,10 +231,10 @@ def table(results_path, rss_path, meta_path):
                 cells = (scen, side, label, "0", "-", "-", "-", "-", "-", str(errors))
             print("  ".join(c.ljust(w[i]) if i < 3 else c.rjust(w[i]) for i, c in enumerate(cells)))
 
-    def cpu(scen, side, key):
+    def median_of(scen, side, key):
         return med(list(series(scen, side, key).values()))
 
-    if any(cpu(scen, side, "cpu_us") is not None for scen in order for side in ("front", "nginx", "direct")):
+    if any(median_of(scen, side, "cpu_us") is not None for scen in order for side in ("front", "nginx", "direct")):
         print()
         print("== CPU per request (on-CPU time of all threads and workers; us, median): each side's own, and "
               "each side's with the backend's behind it ==")
@@ -244,7 +244,7 @@ def table(results_path, rss_path, meta_path):
         print(line)
         print("-" * len(line))
         for scen in order:
-            own = {side: cpu(scen, side, "cpu_us") for side in ("front", "nginx", "direct")}
+            own = {side: median_of(scen, side, "cpu_us") for side in ("front", "nginx", "direct")}
             whole = {}
             for side in ("front", "nginx"):
                 pairs = [(p["cpu_us"], p["backend_us"]) for _, p in data[scen].get(side, [])]
@@ -259,7 +259,7 @@ def table(results_path, rss_path, meta_path):
         print("(direct: gunicorn's master and workers; +backend: the same run's CPU of the backend the side forwards to,"
               " which a front's way of sending and waiting changes too)")
 
-    if any(cpu(scen, side, "switches") is not None for scen in order for side in ("front", "nginx")):
+    if any(median_of(scen, side, "switches") is not None for scen in order for side in ("front", "nginx")):
         print()
         print("== context switches per request (median): each side's own, and its backend's ==")
         hdr = ("scenario", "front", "nginx", "backend", "backend")
@@ -268,8 +268,8 @@ def table(results_path, rss_path, meta_path):
         print(line)
         print("-" * len(line))
         for scen in order:
-            vals = (cpu(scen, "front", "switches"), cpu(scen, "nginx", "switches"),
-                    cpu(scen, "front", "backend_switches"), cpu(scen, "nginx", "backend_switches"))
+            vals = (median_of(scen, "front", "switches"), median_of(scen, "nginx", "switches"),
+                    median_of(scen, "front", "backend_switches"), median_of(scen, "nginx", "backend_switches"))
             cells = (scen, *("-" if v is None else f"{v:.3f}" for v in vals))
             print("  ".join(c.ljust(w[i]) if i < 1 else c.rjust(w[i]) for i, c in enumerate(cells)))
         print("(backend: behind the front, behind nginx; a backend that switches once per request or so is being"
