@@ -10,7 +10,6 @@ import io.netty.channel.WriteBufferWaterMark;
 import io.netty.channel.group.ChannelGroup;
 import io.netty.channel.group.DefaultChannelGroup;
 import io.netty.handler.codec.http.HttpDecoderConfig;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.flow.FlowControlHandler;
 import io.netty.util.concurrent.GlobalEventExecutor;
 import java.net.InetSocketAddress;
@@ -64,7 +63,7 @@ public final class FrontServer implements AutoCloseable {
                                 .addLast(HandlerNames.REQUEST_WAIT, new RequestWaitHandler(keepAliveNanos,
                                         config.limits().headerTimeout().toNanos()))
                                 .addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler())
-                                .addLast(HandlerNames.CODEC, new HttpServerCodec(decoder))
+                                .addLast(HandlerNames.CODEC, new ClientCodec(decoder))
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                                 .addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler())
                                 .addLast(HandlerNames.OBSERVER, observer.newHandler())

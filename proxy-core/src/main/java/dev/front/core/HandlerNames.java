@@ -7,8 +7,9 @@ package dev.front.core;
  *       ({@code --keep-alive-timeout}); a head must be complete within {@code --header-timeout} of its first byte
  *       (408)</li>
  *   <li>{@link #OBS_FOLD}: refuses folded header lines, which the codec would silently join</li>
- *   <li>{@link #CODEC}: HTTP/1.1 parsing with the front's limits, and response encoding</li>
- *   <li>{@link #FLOW}: hands the router one decoded message per read, so pipelined requests wait their turn</li>
+ *   <li>{@link #CODEC}: HTTP/1.1 parsing with the front's limits, one message per read asked for (pipelined
+ *       requests wait undecoded), and response encoding ({@link ClientCodec})</li>
+ *   <li>{@link #FLOW}: hands the router one decoded message per read (one socket read can deliver several)</li>
  *   <li>{@link #KEEP_ALIVE}: the front's own keep-alive decision; closes after a response that ends the connection</li>
  *   <li>{@link #OBSERVER}: access log and request metrics; sees each request and its response (status, body bytes,
  *       completion) exactly as the router reads and writes them, and changes nothing</li>

@@ -9,7 +9,6 @@ import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.List;
@@ -66,7 +65,7 @@ final class WebSocketTunnel {
         for (String name : CLIENT_HTTP_HANDLERS) {
             removeIfPresent(pipeline, name);
         }
-        HttpServerCodec codec = pipeline.get(HttpServerCodec.class);
+        ClientCodec codec = pipeline.get(ClientCodec.class);
         codec.removeInboundHandler(); // its encoder stays for the answer below
         for (String name : CLIENT_BYTE_HANDLERS) {
             removeIfPresent(pipeline, name);

@@ -12,7 +12,6 @@ import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpServerCodec;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.handler.flow.FlowControlHandler;
@@ -85,7 +84,7 @@ class WebSocketTunnelTest {
         client.pipeline()
                 .addLast(HandlerNames.REQUEST_WAIT, new RequestWaitHandler(30_000_000_000L, 15_000_000_000L))
                 .addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler())
-                .addLast(HandlerNames.CODEC, new HttpServerCodec(FrontServer.clientDecoderConfig()))
+                .addLast(HandlerNames.CODEC, new ClientCodec(FrontServer.clientDecoderConfig()))
                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                 .addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler())
                 .addLast(HandlerNames.ROUTER, new OneRequest());
