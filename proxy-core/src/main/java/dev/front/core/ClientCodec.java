@@ -18,11 +18,12 @@ import java.util.List;
 /**
  * The client connection's HTTP/1.1 codec: Netty's request decoder and response encoder, paired like Netty's
  * {@code HttpServerCodec} (a HEAD's response carries no body, nor a CONNECT's 2xx a Transfer-Encoding), except that
- * it decodes on demand. It decodes one message per read asked for; what else the socket delivered stays undecoded in
- * the decoder's buffer, and the next read takes its message from there before the socket is read again. So a client
- * that pipelines requests costs the front their bytes, not a queue of decoded requests, and however many it sends
- * in one burst, each is answered in turn, as nginx does. ({@code HttpServerCodec} decodes all of a read at once and,
- * past 128 requests decoded and not yet answered, drops the rest and closes the connection.)
+ * it decodes on demand: one step per read asked for (a request's head, a piece of its body, or a whole request without
+ * one); what else the socket delivered stays undecoded in the decoder's buffer, and the next read takes its message
+ * from there before the socket is read again. So a client that pipelines requests costs the front their bytes, not a
+ * queue of decoded requests, and however many it sends in one burst, each is answered in turn, as nginx does.
+ * ({@code HttpServerCodec} decodes all of a read at once and, past 128 requests decoded and not yet answered, drops
+ * the rest and closes the connection.)
  */
 final class ClientCodec extends CombinedChannelDuplexHandler<ClientCodec.RequestDecoder, ClientCodec.ResponseEncoder> {
 
