@@ -36,7 +36,7 @@ final class ClientCodec extends CombinedChannelDuplexHandler<ClientCodec.Request
 
     final class RequestDecoder extends HttpRequestDecoder {
         private ChannelHandlerContext ctx;
-        /** In {@link #channelRead}: what it hands on can ask for the next message before it is done. */
+        /** In {@link #handOn}: what it hands on can ask for the next message before it is done. */
         private boolean handing;
         /** A read was asked for and is not served yet. */
         private boolean readAsked;
@@ -71,25 +71,15 @@ final class ClientCodec extends CombinedChannelDuplexHandler<ClientCodec.Request
                 super.channelRead(ctx, msg);
                 return;
             }
-            handing = true;
-            try {
-                super.channelRead(ctx, msg);
-                serveReads();
-            } finally {
-                handing = false;
-            }
+            handOn(msg);
+            serveReads();
         }
 
         /** The next message is asked for. */
         void readAsked() throws Exception {
             readAsked = true;
             if (!handing) {
-                handing = true;
-                try {
-                    serveReads();
-                } finally {
-                    handing = false;
-                }
+                serveReads();
             }
         }
 
@@ -104,11 +94,21 @@ final class ClientCodec extends CombinedChannelDuplexHandler<ClientCodec.Request
                 readAsked = false;
                 decoded = false;
                 if (actualReadableBytes() > 0) {
-                    super.channelRead(ctx, Unpooled.EMPTY_BUFFER); // goes on through what it holds
+                    handOn(Unpooled.EMPTY_BUFFER); // goes on through what it holds
                 }
                 if (!decoded) {
                     ctx.read();
                 }
+            }
+        }
+
+        /** Decodes {@code msg} after what is held and hands on what that gives. */
+        private void handOn(Object msg) throws Exception {
+            handing = true;
+            try {
+                super.channelRead(ctx, msg);
+            } finally {
+                handing = false;
             }
         }
     }
