@@ -8,9 +8,12 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
+import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
@@ -167,6 +170,24 @@ class ClientCodecTest {
         assertThat(router.targets).containsExactly("HEAD /r0", "GET /r0");
         assertThat(written()).isEqualTo("HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\n"
                 + "HTTP/1.1 200 OK\r\ncontent-length: 3\r\n\r\nabc");
+    }
+
+    @Test
+    void aConnectSuccessCarriesNoTransferEncodingAndOtherAnswersKeepIt() {
+        build();
+        channel.writeInbound(Unpooled.copiedBuffer("CONNECT a:443 HTTP/1.1\r\nHost: a:443\r\n\r\n"
+                + "GET /b HTTP/1.1\r\nHost: a\r\n\r\n", StandardCharsets.US_ASCII));
+        // (After the CONNECT's head the encoder still ends the chunked body it had planned, as HttpServerCodec does.)
+        for (String expectedHead : List.of("HTTP/1.1 200 OK\r\n\r\n",
+                "HTTP/1.1 200 OK\r\ntransfer-encoding: chunked\r\n\r\n")) {
+            HttpResponse head = new DefaultHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK);
+            head.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+            channel.write(head);
+            channel.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
+            assertThat(written()).startsWith(expectedHead);
+            channel.pipeline().read();
+        }
+        assertThat(router.targets).containsExactly("CONNECT a:443", "GET /b");
     }
 
     @Test
