@@ -74,7 +74,8 @@ public final class FrontMetrics {
         Gauge.builder("front.queue.depth", queueDepth, AtomicInteger::get)
                 .description("Requests waiting for the child now (starting, restarting)").register(registry);
         queueWait = Timer.builder("front.queue.wait")
-                .description("How long forwarded requests waited for the child")
+                .description("How long forwarded requests waited for a slot, the child or a new connection to it "
+                        + "(requests sent at once are not counted)")
                 .serviceLevelObjectives(QUEUE_BUCKETS).register(registry);
         childRestarts = Counter.builder("front.child.restarts")
                 .description("Times the child was restarted after an unexpected exit").register(registry);
@@ -123,7 +124,10 @@ public final class FrontMetrics {
         openConnections.decrementAndGet();
     }
 
-    /** A forwarded request starts waiting for the child; returns the start time to hand to {@link #queueLeft}. */
+    /**
+     * A forwarded request could not be sent at once and starts waiting (for a slot, the child, or a new connection);
+     * returns the start time to hand to {@link #queueLeft}.
+     */
     public long queueEntered() {
         queueDepth.incrementAndGet();
         return System.nanoTime();

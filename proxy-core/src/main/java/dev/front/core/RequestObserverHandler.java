@@ -27,7 +27,8 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
     /** A request whose response is not complete yet. */
     private static final class Pending {
         final long startNanos = System.nanoTime();
-        final long startMillis = System.currentTimeMillis();
+        /** Wall-clock start, for the access log only (0 without one): one clock read less per request. */
+        final long startMillis;
         final String method;
         final String target;
         final String protocol;
@@ -40,7 +41,9 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
         String errorId;
         HttpHeaders responseHeaders;
 
-        Pending(String method, String target, String protocol, HttpHeaders requestHeaders, String client) {
+        Pending(String method, String target, String protocol, HttpHeaders requestHeaders, String client,
+                boolean logged) {
+            this.startMillis = logged ? System.currentTimeMillis() : 0;
             this.method = method;
             this.target = target;
             this.protocol = protocol;
@@ -74,7 +77,7 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
             // The client address is derived only for the log: the policy copies the headers, which metrics skip.
             String client = accessLog == null ? null : accessLog.clientAddress(ctx.channel(), request.headers());
             pending.addLast(new Pending(request.method().name(), request.uri(), request.protocolVersion().text(),
-                    request.headers(), client));
+                    request.headers(), client, accessLog != null));
         }
         if (msg instanceof HttpContent content && !pending.isEmpty()) {
             pending.peekLast().bytesIn += content.content().readableBytes();
@@ -112,7 +115,7 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
         if (current == null) {
             // An answer to nothing the front read whole (it cannot be logged against a request): log it as such.
             current = new Pending("-", "-", "-", EmptyHttpHeaders.INSTANCE,
-                    accessLog == null ? null : AccessLog.peerAddress(ctx.channel()));
+                    accessLog == null ? null : AccessLog.peerAddress(ctx.channel()), accessLog != null);
             pending.addFirst(current);
         }
         current.status = response.status().code();

@@ -92,6 +92,7 @@ class OperationsIT {
         String static4xx = "front_requests_seconds_count{route=\"static\",status=\"4xx\"}";
         String received = "front_received_bytes_total{route=\"forwarded\"}";
         String sent = "front_sent_bytes_total{route=\"forwarded\"}";
+        String waited = "front_queue_wait_seconds_count";
 
         try (RawHttp http = RawHttp.connect(front.port())) {
             assertThat(http.get("/").status()).isEqualTo(200);
@@ -107,6 +108,8 @@ class OperationsIT {
         assertThat(sample(after, forwardedSlow) - sample(before, forwardedSlow)).isGreaterThanOrEqualTo(2);
         assertThat(sample(after, received) - sample(before, received)).isGreaterThanOrEqualTo(1000);
         assertThat(sample(after, sent) - sample(before, sent)).isGreaterThan(100);
+        // The example app closes its connection after each response: each request waited for a new one.
+        assertThat(sample(after, waited) - sample(before, waited)).isGreaterThanOrEqualTo(2);
     }
 
     @Test
