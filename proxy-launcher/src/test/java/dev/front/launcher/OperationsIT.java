@@ -159,6 +159,33 @@ class OperationsIT {
     }
 
     @Test
+    void onlyARequestThatWaitedIsInTheQueueWait() throws Exception {
+        int childPort = FrontProcess.freePort();
+        int admin = FrontProcess.freePort();
+        Path child = Path.of(OperationsIT.class.getResource("/operations/keepalive_upstream.py").toURI());
+        Process upstream = new ProcessBuilder("python3", child.toString(), Integer.toString(childPort))
+                .redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD).start();
+        try (FrontProcess sidecar = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + childPort,
+                "--admin-port", Integer.toString(admin)))) {
+            assertThat(FrontProcess.awaitPort(childPort, STARTUP)).isTrue();
+            assertThat(FrontProcess.awaitPort(sidecar.port(), STARTUP)).isTrue();
+            String waited = "front_queue_wait_seconds_count";
+            String answered = "front_requests_seconds_count{route=\"forwarded\",status=\"2xx\"}";
+            double before = sample(scrape(admin), waited);
+            try (RawHttp http = RawHttp.connect(sidecar.port())) {
+                for (int i = 0; i < 3; i++) {
+                    assertThat(http.get("/").status()).isEqualTo(200);
+                }
+            }
+            String after = awaitScrape(admin, text -> sample(text, answered) >= 3);
+            // The first request waited for a connection to the child; the next two went out at once on it.
+            assertThat(sample(after, waited) - before).isEqualTo(1);
+        } finally {
+            FrontProcess.killTree(upstream);
+        }
+    }
+
+    @Test
     void aBadAccessLogPatternIsAUsageError() throws Exception {
         try (FrontProcess bad = FrontProcess.start(List.of("--access-log", "--access-log-format", "%h %Z"))) {
             assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
@@ -190,7 +217,11 @@ class OperationsIT {
     }
 
     private static String scrape() throws IOException {
-        try (RawHttp http = RawHttp.connect(adminPort)) {
+        return scrape(adminPort);
+    }
+
+    private static String scrape(int port) throws IOException {
+        try (RawHttp http = RawHttp.connect(port)) {
             RawHttp.Response response = http.get("/metrics");
             assertThat(response.status()).isEqualTo(200);
             assertThat(response.header("content-type")).startsWith("text/plain; version=0.0.4");
@@ -200,11 +231,15 @@ class OperationsIT {
 
     /** Scrapes until {@code done} holds: a request is counted once its last write completes, just after the reply. */
     private static String awaitScrape(java.util.function.Predicate<String> done) throws Exception {
+        return awaitScrape(adminPort, done);
+    }
+
+    private static String awaitScrape(int port, java.util.function.Predicate<String> done) throws Exception {
         long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        String text = scrape();
+        String text = scrape(port);
         while (!done.test(text) && System.nanoTime() < deadline) {
             Thread.sleep(50);
-            text = scrape();
+            text = scrape(port);
         }
         return text;
     }
