@@ -24,7 +24,8 @@ import java.util.List;
  * from there before the socket is read again. So a client that pipelines requests costs the front their bytes, not a
  * queue of decoded requests, and however many it sends in one burst, each is answered in turn, as nginx does.
  * ({@code HttpServerCodec} decodes all of a read at once and, past 128 requests decoded and not yet answered, drops
- * the rest and closes the connection.)
+ * the rest and closes the connection.) The response's header lines are written by {@link HeaderLines}, the same bytes
+ * as Netty's encoder in fewer copies.
  */
 final class ClientCodec extends CombinedChannelDuplexHandler<ClientCodec.RequestDecoder, ClientCodec.ResponseEncoder> {
 

@@ -15,6 +15,7 @@ import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
 import java.util.ArrayDeque;
+import java.util.concurrent.TimeUnit;
 
 /**
  * Watches one client connection from just before the router: each request head and body going in, each response
@@ -27,8 +28,6 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
     /** A request whose response is not complete yet. */
     private static final class Pending {
         final long startNanos = System.nanoTime();
-        /** Wall-clock start, for the access log only (0 without one): one clock read less per request. */
-        final long startMillis;
         final String method;
         final String target;
         final String protocol;
@@ -41,9 +40,7 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
         String errorId;
         HttpHeaders responseHeaders;
 
-        Pending(String method, String target, String protocol, HttpHeaders requestHeaders, String client,
-                boolean logged) {
-            this.startMillis = logged ? System.currentTimeMillis() : 0;
+        Pending(String method, String target, String protocol, HttpHeaders requestHeaders, String client) {
             this.method = method;
             this.target = target;
             this.protocol = protocol;
@@ -77,7 +74,7 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
             // The client address is derived only for the log: the policy copies the headers, which metrics skip.
             String client = accessLog == null ? null : accessLog.clientAddress(ctx.channel(), request.headers());
             pending.addLast(new Pending(request.method().name(), request.uri(), request.protocolVersion().text(),
-                    request.headers(), client, accessLog != null));
+                    request.headers(), client));
         }
         if (msg instanceof HttpContent content && !pending.isEmpty()) {
             pending.peekLast().bytesIn += content.content().readableBytes();
@@ -115,7 +112,7 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
         if (current == null) {
             // An answer to nothing the front read whole (it cannot be logged against a request): log it as such.
             current = new Pending("-", "-", "-", EmptyHttpHeaders.INSTANCE,
-                    accessLog == null ? null : AccessLog.peerAddress(ctx.channel()), accessLog != null);
+                    accessLog == null ? null : AccessLog.peerAddress(ctx.channel()));
             pending.addFirst(current);
         }
         current.status = response.status().code();
@@ -148,7 +145,9 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
         long nanos = System.nanoTime() - p.startNanos;
         metrics.request(p.route, complete ? p.status : 0, nanos, p.bytesIn, p.bytesOut);
         if (accessLog != null) {
-            accessLog.log(new RequestRecord(p.startMillis, p.client, AccessLog.peerAddress(ctx.channel()), p.method,
+            // The wall-clock start, derived here: a request without an access log reads that clock not at all.
+            long startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(nanos);
+            accessLog.log(new RequestRecord(startMillis, p.client, AccessLog.peerAddress(ctx.channel()), p.method,
                     p.target, p.protocol, p.status, complete, p.bytesIn, p.bytesOut, nanos, p.route, p.errorId, p.requestHeaders,
                     p.responseHeaders));
         }
