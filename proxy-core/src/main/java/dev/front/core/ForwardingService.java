@@ -11,7 +11,6 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.channel.EventLoop;
 import io.netty.channel.ReflectiveChannelFactory;
-import io.netty.handler.codec.http.HttpClientCodec;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AttributeKey;
@@ -177,7 +176,7 @@ public final class ForwardingService {
         // TCP_NODELAY is on already: Netty's socket channels set it when they are made (one setsockopt per request
         // less than asking again, as a sync worker costs a connection per request).
         channel.pipeline()
-                .addLast(HandlerNames.UPSTREAM_CODEC, new HttpClientCodec(UPSTREAM_DECODER, false, false))
+                .addLast(HandlerNames.UPSTREAM_CODEC, new ChildCodec(UPSTREAM_DECODER))
                 .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
         ChannelPromise connected = channel.newPromise();
         loop.register(channel).addListener((ChannelFutureListener) registered -> {

@@ -8,7 +8,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.HttpClientCodec;
+import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -93,7 +93,7 @@ class WebSocketTunnelTest {
 
     private void childAnswers(String raw) {
         child.pipeline()
-                .addLast(HandlerNames.UPSTREAM_CODEC, new HttpClientCodec())
+                .addLast(HandlerNames.UPSTREAM_CODEC, new ChildCodec(new HttpDecoderConfig()))
                 .addLast(HandlerNames.UPSTREAM, new OnSwitch());
         child.writeOutbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/chat"));
         drain(child);
