@@ -176,7 +176,7 @@ public final class ForwardingService {
         // TCP_NODELAY is on already: Netty's socket channels set it when they are made (one setsockopt per request
         // less than asking again, as a sync worker costs a connection per request).
         channel.pipeline()
-                .addLast(HandlerNames.UPSTREAM_CODEC, new ChildCodec(UPSTREAM_DECODER))
+                .addLast(HandlerNames.UPSTREAM_CODEC, new UpstreamCodec(UPSTREAM_DECODER))
                 .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
         ChannelPromise connected = channel.newPromise();
         loop.register(channel).addListener((ChannelFutureListener) registered -> {

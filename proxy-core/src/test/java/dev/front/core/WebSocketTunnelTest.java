@@ -93,7 +93,7 @@ class WebSocketTunnelTest {
 
     private void childAnswers(String raw) {
         child.pipeline()
-                .addLast(HandlerNames.UPSTREAM_CODEC, new ChildCodec(new HttpDecoderConfig()))
+                .addLast(HandlerNames.UPSTREAM_CODEC, new UpstreamCodec(new HttpDecoderConfig()))
                 .addLast(HandlerNames.UPSTREAM, new OnSwitch());
         child.writeOutbound(new DefaultHttpRequest(HttpVersion.HTTP_1_1, HttpMethod.GET, "/chat"));
         drain(child);

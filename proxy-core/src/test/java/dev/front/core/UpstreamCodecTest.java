@@ -26,10 +26,10 @@ import java.util.List;
 import org.junit.jupiter.api.AfterEach;
 import org.junit.jupiter.api.Test;
 
-/** The child codec on an embedded channel: what it sends, and how it reads the answers to what it sent. */
-class ChildCodecTest {
+/** The upstream codec on an embedded channel: what it sends, and how it reads the answers to what it sent. */
+class UpstreamCodecTest {
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new ChildCodec(new HttpDecoderConfig()));
+    private final EmbeddedChannel channel = new EmbeddedChannel(new UpstreamCodec(new HttpDecoderConfig()));
 
     @AfterEach
     void close() {
@@ -86,7 +86,7 @@ class ChildCodecTest {
         outbound(channel);
     }
 
-    /** Feeds the child's bytes in and lists what was decoded: statuses, body text, "end" for each message's end. */
+    /** Feeds the upstream's bytes in and lists what was decoded: statuses, body text, "end" for each message's end. */
     private List<String> answer(String raw) {
         channel.writeInbound(Unpooled.copiedBuffer(raw, StandardCharsets.ISO_8859_1));
         List<String> read = new ArrayList<>();

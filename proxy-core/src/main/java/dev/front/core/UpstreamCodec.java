@@ -16,17 +16,19 @@ import java.util.ArrayDeque;
 import java.util.List;
 
 /**
- * The child connection's HTTP/1.1 codec: Netty's request encoder and response decoder, paired as in Netty's
- * {@code HttpClientCodec} so that the response to a HEAD is read without a body, but with only what the front
- * needs: it never sends CONNECT, and after a 101 the tunnel takes the codec out of the pipeline. The request's
- * header lines are written by {@link HeaderLines}, as the client codec writes the response's.
+ * The upstream connection's HTTP/1.1 codec (to the child or to {@code --upstream}): Netty's request encoder and
+ * response decoder, paired as in Netty's {@code HttpClientCodec} so that the response to a HEAD is read without a
+ * body, but with only what the front needs: it never sends CONNECT, and after a 101 the tunnel takes the codec out of
+ * the pipeline. The request's header lines are written by {@link HeaderLines}, as the client codec writes the
+ * response's.
  */
-final class ChildCodec extends CombinedChannelDuplexHandler<ChildCodec.ResponseDecoder, ChildCodec.RequestEncoder> {
+final class UpstreamCodec
+        extends CombinedChannelDuplexHandler<UpstreamCodec.ResponseDecoder, UpstreamCodec.RequestEncoder> {
 
     /** The method of each request sent and not answered yet, oldest first. */
     private final ArrayDeque<HttpMethod> unanswered = new ArrayDeque<>(2);
 
-    ChildCodec(HttpDecoderConfig config) {
+    UpstreamCodec(HttpDecoderConfig config) {
         init(new ResponseDecoder(config), new RequestEncoder());
     }
 
