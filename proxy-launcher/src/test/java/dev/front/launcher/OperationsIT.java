@@ -169,6 +169,8 @@ class OperationsIT {
                 "--admin-port", Integer.toString(admin)))) {
             assertThat(FrontProcess.awaitPort(childPort, STARTUP)).isTrue();
             assertThat(FrontProcess.awaitPort(sidecar.port(), STARTUP)).isTrue();
+            // The admin listener is bound on its own, not necessarily before the main one.
+            assertThat(FrontProcess.awaitPort(admin, STARTUP)).isTrue();
             String waited = "front_queue_wait_seconds_count";
             String answered = "front_requests_seconds_count{route=\"forwarded\",status=\"2xx\"}";
             double before = sample(scrape(admin), waited);
