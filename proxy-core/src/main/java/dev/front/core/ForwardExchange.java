@@ -448,6 +448,12 @@ final class ForwardExchange implements Exchange {
      * buffer), else to the spool so the child is never held back by a slow client.
      */
     private void relay(ByteBuf data) {
+        if (!ctx.channel().isActive()) {
+            // The client left (a write to it failed) and its channelInactive, which aborts this exchange, is on
+            // its way: what the child still sends in this read is nobody's. Unwritable here would mean spooling it.
+            data.release();
+            return;
+        }
         writeHead();
         if ((spool == null || spool.isEmpty()) && (ctx.channel().isWritable() || !spooling())) {
             ctx.write(new DefaultHttpContent(data));
