@@ -32,12 +32,15 @@ public final class ErrorResponses {
         return response;
     }
 
-    /** Writes and flushes {@code response}; closes the connection afterwards when it says {@code Connection: close}. */
+    /**
+     * Writes and flushes {@code response}; closes the connection afterwards ({@link LingeringClose}) when it says
+     * {@code Connection: close}.
+     */
     public static ChannelFuture send(ChannelHandlerContext ctx, FullHttpResponse response) {
         boolean close = !HttpUtil.isKeepAlive(response);
         ChannelFuture future = ctx.writeAndFlush(response);
         if (close) {
-            future.addListener(io.netty.channel.ChannelFutureListener.CLOSE);
+            future.addListener(LingeringClose.AFTER_WRITE);
         }
         return future;
     }

@@ -15,7 +15,8 @@ package dev.front.core;
  *       completion) exactly as the router reads and writes them, and changes nothing</li>
  *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
  * </ol>
- * Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}.
+ * A connection closing after its last response gets {@link #LINGER} in front of all these ({@link LingeringClose}).
+ * <p>Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}.
  * <p>A WebSocket tunnel ({@link WebSocketTunnel}) leaves the client {@link #IDLE} (the tunnel's idle timeout, added
  * then) and {@link #TUNNEL}, and the child connection only {@link #TUNNEL}.
  */
@@ -28,6 +29,7 @@ public final class HandlerNames {
     public static final String KEEP_ALIVE = "keepAlive";
     public static final String OBSERVER = "observer";
     public static final String ROUTER = "router";
+    public static final String LINGER = "linger";
 
     public static final String UPSTREAM_CODEC = "upstreamCodec";
     public static final String UPSTREAM = "upstream";

@@ -1,7 +1,6 @@
 package dev.front.core;
 
 import io.netty.channel.ChannelDuplexHandler;
-import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpMethod;
@@ -49,7 +48,7 @@ final class KeepAliveHandler extends ChannelDuplexHandler {
         }
         if (msg instanceof LastHttpContent && !keepAlive()) {
             promise = promise.unvoid();
-            promise.addListener(ChannelFutureListener.CLOSE);
+            promise.addListener(LingeringClose.AFTER_WRITE);
         }
         ctx.write(msg, promise);
     }

@@ -106,6 +106,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         ChannelPromise done = ctx.newPromise();
         done.addListener((ChannelFutureListener) f -> {
             exchange = null;
+            if (LingeringClose.lingering(ctx.channel())) {
+                return; // the response ended the connection: no next request is read, what comes is drained
+            }
             if (f.isSuccess() && draining) {
                 ctx.close();
             } else if (f.isSuccess()) {
@@ -114,7 +117,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
                 }
                 requestRead(ctx);
             } else if (!rejecting) {
-                ctx.close();
+                ctx.close(); // the client left, or the child's response was truncated
             }
         });
         if (request.method().equals(HttpMethod.OPTIONS) && request.uri().equals("*") && forwarding != null) {

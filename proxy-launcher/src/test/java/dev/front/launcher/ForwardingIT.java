@@ -405,6 +405,49 @@ class ForwardingIT {
         }
     }
 
+    /**
+     * A refusal that ends the connection while the client is still sending (a body over the limit, a head too
+     * large) reaches the client instead of a reset: the front drains what still comes (lingering close). 48 MiB is
+     * far more than the two sockets' buffers hold, so a front that closed at once would fail the client's writes.
+     */
+    @Test
+    void aClientStillSendingReadsItsRefusalNotAReset() throws Exception {
+        try (FrontProcess strict = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + gunicornPort,
+                "--limit-request-body", "1000"))) {
+            strict.awaitStatus("/fast", 200, STARTUP);
+            int p = strict.port();
+            int before = served();
+            byte[] filler = "x".repeat(64 * 1024).getBytes(StandardCharsets.US_ASCII);
+            byte[] chunk = ("10000\r\n" + "x".repeat(64 * 1024) + "\r\n").getBytes(StandardCharsets.US_ASCII);
+            assertThat(refusedWhileSending(p, "POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: " + (48 << 20)
+                    + "\r\n\r\n", filler)).isEqualTo(413);
+            assertThat(refusedWhileSending(p, "POST /echo HTTP/1.1\r\nHost: a\r\nTransfer-Encoding: chunked\r\n\r\n",
+                    chunk)).isEqualTo(413);
+            assertThat(refusedWhileSending(p, "GET /fast HTTP/1.1\r\nHost: a\r\nX-Long: ", filler)).isEqualTo(431);
+            // A request after one that asked to close is not read, let alone forwarded.
+            try (RawHttp http = RawHttp.connect(p, 10_000)) {
+                http.send("GET /fast HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n" + get("/fast"));
+                assertThat(http.read().status()).isEqualTo(200);
+                assertThat(http.readToClose()).isEmpty();
+            }
+            assertThat(served()).isEqualTo(before + 1);
+        }
+    }
+
+    /** Sends {@code head}, then 48 MiB of {@code filler} (a failed write fails the test); the status answered. */
+    static int refusedWhileSending(int port, String head, byte[] filler) throws IOException {
+        try (RawHttp http = RawHttp.connect(port, 10_000)) {
+            http.send(head);
+            for (int sent = 0; sent < 48 << 20; sent += filler.length) {
+                http.output().write(filler);
+            }
+            http.output().flush();
+            int status = http.read().status();
+            assertThat(http.closedByServer(3000)).as("end of stream after the answer").isTrue();
+            return status;
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------------------
 
     static String get(String target) {
