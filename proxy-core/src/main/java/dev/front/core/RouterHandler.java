@@ -106,7 +106,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         ChannelPromise done = ctx.newPromise();
         done.addListener((ChannelFutureListener) f -> {
             exchange = null;
-            if (LingeringClose.lingering(ctx.channel())) {
+            if (LingeringClose.lingering(ctx.channel()) && !draining) {
                 return; // the response ended the connection: no next request is read, what comes is drained
             }
             if (f.isSuccess() && draining) {

@@ -274,6 +274,24 @@ class SupervisionIT {
         assertThat(front.awaitExit()).as(front::stderr).isZero();
     }
 
+    @Test
+    void aConnectionClosingLingeringDoesNotHoldTheExit() throws Exception {
+        // Its response asks to close, so the front drains the client's side (lingering close) for up to 5 s of quiet;
+        // on TERM that drain must not hold the exit.
+        RunningFront front = start(List.of("--graceful-timeout", "10"), child());
+        front.awaitServing();
+        try (RawHttp http = RawHttp.connect(front.port, 10_000)) {
+            http.send("GET /slow?ms=1000 HTTP/1.1\r\nHost: a\r\nConnection: close\r\n\r\n");
+            Thread.sleep(300);
+            front.signal(Posix.SIGTERM);
+            assertThat(http.read().bodyText()).contains("tag=" + tag);
+            long answered = System.nanoTime();
+            assertThat(front.awaitExit()).as(front::stderr).isZero();
+            assertThat(Duration.ofNanos(System.nanoTime() - answered)).as("the socket is still open on this side")
+                    .isLessThan(Duration.ofSeconds(3));
+        }
+    }
+
     // ---- helpers -------------------------------------------------------------------------------------
 
     /** The scripted child; every answer carries a tag unique to this run (see RunningFront#awaitServing). */
