@@ -37,9 +37,6 @@ final class LingeringClose extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> quietCheck;
     private ScheduledFuture<?> maxTimer;
 
-    LingeringClose() {
-    }
-
     /** Shuts the channel's output and drains its input until it can close without a reset. Idempotent. */
     static void start(Channel channel) {
         if (lingering(channel)) {
