@@ -22,7 +22,7 @@ import io.netty.handler.codec.http.HttpServerCodec;
 import java.net.InetSocketAddress;
 
 /**
- * Not the front: the cheapest proxy that Netty 4.2 allows, for the bench to measure the floor of the stack the front is
+ * Not the front: a minimal proxy on Netty 4.2, for the bench to measure the floor of the stack the front is
  * built on. One event loop like the front's; each client connection gets its own backend connection (no pool, no
  * queue, no limits, no checks, no timeouts, no metrics), and messages are passed through as decoded. {@code http}
  * decodes and re-encodes with Netty's stock codecs (and sets the forwarding headers, as every proxy in the bench
