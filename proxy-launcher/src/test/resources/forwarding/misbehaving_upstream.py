@@ -3,6 +3,7 @@
 /silent       reads the request and never answers
 /close        closes before sending any byte
 /short        Content-Length: 100, sends 10 bytes, closes
+/short-big    Content-Length: 16 MiB, sends 8 MiB, closes
 /chunked-cut  a chunked body without its last chunk, then closes
 /bad-status   an invalid status line
 /cl-and-te    both Content-Length and Transfer-Encoding
@@ -32,6 +33,9 @@ def handle(conn):
             return
         if path == "/short":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 100\r\n\r\n0123456789")
+            return
+        if path == "/short-big":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: %d\r\n\r\n" % (16 << 20) + b"x" * (8 << 20))
             return
         if path == "/chunked-cut":
             conn.sendall(b"HTTP/1.1 200 OK\r\nTransfer-Encoding: chunked\r\n\r\n5\r\nhello\r\n")

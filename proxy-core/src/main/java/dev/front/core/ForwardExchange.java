@@ -500,12 +500,12 @@ final class ForwardExchange implements Exchange {
         state = State.DONE;
         if (truncatedResponse) {
             writeHead();
-            ChannelFuture flushed = ctx.writeAndFlush(Unpooled.EMPTY_BUFFER);
-            flushed.addListener(f -> {
+            // The cut shows as a close, once all that came before it is out: the router closes too when done fails.
+            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                 release();
                 ctx.close();
+                done.tryFailure(new IOException("the child's response was truncated"));
             });
-            done.tryFailure(new IOException("the child's response was truncated"));
             return;
         }
         ctx.writeAndFlush(endOfResponse()).addListener((ChannelFutureListener) f -> {

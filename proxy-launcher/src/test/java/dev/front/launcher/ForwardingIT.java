@@ -381,6 +381,14 @@ class ForwardingIT {
                 assertThat(text).startsWith("http/1.1 200").contains("content-length: 100").endsWith("\r\n\r\n0123456789");
             }
             try (RawHttp http = RawHttp.connect(p, 5000)) {
+                // A client that reads late gets all that came before the cut, then the close.
+                http.send(get("/short-big"));
+                Thread.sleep(1000);
+                String text = new String(http.readToClose(), StandardCharsets.ISO_8859_1);
+                assertThat(text).startsWith("HTTP/1.1 200");
+                assertThat(text.length() - text.indexOf("\r\n\r\n") - 4).isEqualTo(8 << 20);
+            }
+            try (RawHttp http = RawHttp.connect(p, 5000)) {
                 http.send(get("/chunked-cut"));
                 String text = new String(http.readToClose(), StandardCharsets.ISO_8859_1);
                 assertThat(text).startsWith("HTTP/1.1 200").contains("hello").doesNotContain("\r\n0\r\n\r\n");
