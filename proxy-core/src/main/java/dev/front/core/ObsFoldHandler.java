@@ -8,13 +8,15 @@ import io.netty.util.ReferenceCountUtil;
 import java.nio.charset.StandardCharsets;
 
 /**
- * Refuses obsolete line folding (a header line that starts with a space or tab, RFC 9112 5.2). Netty's codec
- * silently joins such a line to the previous value and has no switch to refuse it, so this handler, before the
- * codec, follows the request framing just enough to know where each head is: heads line by line, bodies skipped by
+ * Refuses two things Netty's codec silently accepts and has no switch to refuse: obsolete line folding (a header line
+ * that starts with a space or tab, RFC 9112 5.2), which it joins to the previous value, and more than one
+ * Content-Length value on HTTP/1.0 (two fields, or a list), of which it keeps the first (on HTTP/1.1 it refuses them
+ * itself; a 1.0 request must not be framed two ways either). This handler, before the codec, follows the request framing just enough to know where each head is: heads line by line, bodies skipped by
  * Content-Length or by chunk sizes. When a head is folded, the bytes of that head and everything after it are
  * replaced by one line the codec itself refuses, so the refusal reaches the router as a failed request, in order
  * after any request pipelined before it, and the connection is answered 400 and closed. When the framing cannot be
- * followed (the codec then refuses the request anyway) the handler stops looking.
+ * followed (the codec then refuses the request anyway) the handler stops looking. A second Content-Length is refused
+ * the same way, at the end of its line.
  */
 final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
 
@@ -35,6 +37,9 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
     private boolean atLineStart = true;
     private boolean requestLineSeen;
     private long contentLength;
+    private boolean lengthSeen;
+    /** The head being read has a second Content-Length value: refused once its line is read. */
+    private boolean lengthConflict;
     private boolean chunked;
     private long remaining;
     /** The current line when it lies whole in one buffer ({@code null} when it is in {@link #line}). */
@@ -95,6 +100,10 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
                         lineEndsAt(in, i, lf);
                         i = lf + 1;
                         endOfLine();
+                        if (lengthConflict) {
+                            refuse(ctx, in, headStart);
+                            return;
+                        }
                     }
                 }
             }
@@ -200,6 +209,8 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
         if (name.equalsIgnoreCase(TRANSFER_ENCODING)) {
             chunked = true; // anything but one final "chunked" is refused by the router and the connection closed
         } else if (name.equalsIgnoreCase(CONTENT_LENGTH)) {
+            lengthConflict = lengthSeen || value.indexOf(',') >= 0;
+            lengthSeen = true;
             try {
                 contentLength = Long.parseLong(value);
             } catch (NumberFormatException e) {
@@ -248,6 +259,7 @@ final class ObsFoldHandler extends ChannelInboundHandlerAdapter {
         state = State.HEAD;
         requestLineSeen = false;
         contentLength = 0;
+        lengthSeen = false;
         chunked = false;
         atLineStart = true;
         line.setLength(0);

@@ -10,7 +10,8 @@ import java.util.Map;
 
 /**
  * The front's own checks of a request head that the codec decoded without complaint: limits the codec does not
- * know (per-field size, field count), the one transfer coding the front accepts, and Host. A request that fails
+ * know (per-field size, field count), the one transfer coding the front accepts, and the Host
+ * ({@link HostSyntax}). A request that fails
  * any is answered by the front and the connection closed; it never reaches the child.
  */
 final class RequestChecks {
@@ -43,8 +44,9 @@ final class RequestChecks {
         if (unsupportedCoding(request)) {
             return HttpResponseStatus.NOT_IMPLEMENTED;
         }
-        int hosts = headers.getAll(HttpHeaderNames.HOST).size();
-        if (hosts > 1 || (hosts == 0 && version.equals(HttpVersion.HTTP_1_1))) {
+        List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
+        if (hosts.size() > 1 || (hosts.isEmpty() && version.equals(HttpVersion.HTTP_1_1))
+                || (hosts.size() == 1 && !HostSyntax.valid(hosts.get(0)))) {
             return HttpResponseStatus.BAD_REQUEST;
         }
         return null;

@@ -11,7 +11,7 @@ import java.util.Deque;
 
 /**
  * A request target decoded once, strictly, and normalised lexically before anything touches the disk or the router
- * looks at it (shared/spec/static-files.md, "Routing"). The static route and the forwarded path are both decided from
+ * looks at it. The static route and the forwarded path are both decided from
  * {@link #path()}.
  *
  * @param path       decoded and normalised: starts with {@code /}, no dot or empty segments, trailing {@code /} kept
@@ -44,7 +44,7 @@ public record RequestTarget(String path, String rawQuery, String originForm, Str
                 end++;
             }
             authority = target.substring(scheme, end);
-            if (!authority.matches("[A-Za-z0-9.-]+(:[0-9]{1,5})?|\\[[0-9A-Fa-f:.]+](:[0-9]{1,5})?")) {
+            if (!HostSyntax.valid(authority)) {
                 throw new BadTargetException("invalid authority in absolute-form target");
             }
             rest = end == target.length() || target.charAt(end) == '?' ? "/" + target.substring(end)

@@ -53,6 +53,21 @@ class ObsFoldHandlerTest {
     }
 
     @Test
+    void aSecondContentLengthIsRefusedOnHttp10AsOn11() {
+        for (String version : List.of("HTTP/1.0", "HTTP/1.1")) {
+            String two = "POST /a " + version + "\r\nContent-Length: 5\r\nContent-Length: 6\r\n\r\nhello!";
+            assertThat(heads(two)).as(version).containsExactly("failed");
+            assertThat(bytewise(two)).as(version).containsExactly("failed");
+            assertThat(heads("POST /a " + version + "\r\nContent-Length: 5, 5\r\n\r\nhello")).containsExactly("failed");
+            assertThat(heads("GET /b " + version + "\r\nContent-Length: 0\r\n\r\nPOST /a " + version
+                    + "\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello")).as("after a request that may pass")
+                    .containsExactly("ok /b", "failed");
+        }
+        assertThat(heads("POST /a HTTP/1.0\r\nContent-Length: 5\r\n\r\nhelloPOST /b HTTP/1.0\r\nContent-Length: 1\r\n\r\nx"))
+                .as("one Content-Length per request is fine").containsExactly("ok /a", "ok /b");
+    }
+
+    @Test
     void foldedHeaderLineIsRefused() {
         String raw = "GET /a HTTP/1.1\r\nHost: a\r\nX: one\r\n two\r\n\r\n";
         assertThat(heads(raw)).containsExactly("failed");
