@@ -109,7 +109,10 @@ final class ForwardExchange implements Exchange {
             answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true);
             return;
         }
-        if (request.headers().contains(HttpHeaderNames.EXPECT)) {
+        // HTTP/1.0 defines no Expect: ignored there (RFC 9110 10.1.1 for 100-continue; nginx ignores it whole), and
+        // removed from what the child receives like on 1.1.
+        if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
+                && request.headers().contains(HttpHeaderNames.EXPECT)) {
             if (!HttpUtil.is100ContinueExpected(request)) {
                 answer(HttpResponseStatus.EXPECTATION_FAILED, true);
                 return;
