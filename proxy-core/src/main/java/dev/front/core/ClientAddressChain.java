@@ -6,7 +6,7 @@ import dev.front.config.ProxyHeader;
 import java.util.List;
 
 /**
- * Finds the client in a trusted address header (shared/spec/forwarded-headers.md, rule 4). Walking from the right,
+ * Finds the client in a trusted address header (docs/forwarded-headers.md, "How each fact is derived"). Walking from the right,
  * it takes at most {@code trustedHops} elements and stops early at the first element that is not itself a trusted
  * proxy: that element is the client. Everything to its left was written by someone the front does not trust, so a
  * spoofed leftmost value is never even parsed. An element that is not an address stops the walk; the last good

@@ -1,7 +1,7 @@
 package dev.front.core;
 
 /**
- * What the upstream is told about one request's origin, each fact exactly once (shared/spec/forwarded-headers.md).
+ * What the upstream is told about one request's origin, each fact exactly once (docs/forwarded-headers.md).
  *
  * @param clientAddress the client's IP address in canonical text (IPv4 dotted quad, IPv6 as RFC 5952, no brackets)
  * @param scheme        {@code http} or {@code https}

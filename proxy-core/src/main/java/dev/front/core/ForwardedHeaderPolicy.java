@@ -19,7 +19,7 @@ import java.util.List;
 import java.util.Map;
 
 /**
- * Decides what the upstream may believe about a request's origin (shared/spec/forwarded-headers.md): from the peer,
+ * Decides what the upstream may believe about a request's origin (docs/forwarded-headers.md): from the peer,
  * the listener and the request's header lines it derives one client address, scheme, port and (when trusted) host,
  * and builds the header set to forward: every forwarding look-alike, hop-by-hop header and header named in
  * {@code Connection} removed, then exactly one canonical {@code X-Forwarded-For}, {@code -Proto}, {@code -Port}

@@ -3,7 +3,7 @@ package dev.front.core;
 import dev.front.config.IpAddresses;
 
 /**
- * Value syntaxes of the scheme, port and host forwarding headers (shared/spec/forwarded-headers.md, rules 6-8).
+ * Value syntaxes of the scheme, port and host forwarding headers (docs/forwarded-headers.md, "How each fact is derived").
  * Each parser takes one element and answers {@code null} (or -1) for anything it does not accept, so the caller
  * can fall back to the connection's own fact or, in strict mode, refuse the request.
  */

@@ -26,7 +26,7 @@ import org.junit.jupiter.params.provider.Arguments;
 import org.junit.jupiter.params.provider.MethodSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
-/** Every rule of shared/spec/forwarded-headers.md, one table row per case. */
+/** Every rule of docs/forwarded-headers.md, one table row per case. */
 class ForwardedHeaderPolicyTest {
 
     private static final int LISTENER = 8080;

@@ -23,7 +23,7 @@ import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
 
 /**
- * End to end (shared/spec/forwarded-headers.md): a real haproxy in append mode in front of the real front.jar, in
+ * End to end (docs/forwarded-headers.md): a real haproxy in append mode in front of the real front.jar, in
  * front of a real gunicorn child that echoes its environ. Loopback has the whole 127/8, so the three parties get
  * different addresses: the client connects from {@value #CLIENT}, haproxy connects to the front from
  * {@value #ROUTER} (the only trusted proxy), and the front reaches the child from 127.0.0.1.

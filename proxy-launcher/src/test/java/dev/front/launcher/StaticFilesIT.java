@@ -22,7 +22,7 @@ import org.junit.jupiter.params.provider.CsvSource;
 import org.junit.jupiter.params.provider.ValueSource;
 
 /**
- * shared/spec/static-files.md end to end: the real front.jar with only {@code --url-alias} (no child, so everything
+ * docs/static-files.md end to end: the real front.jar with only {@code --url-alias} (no child, so everything
  * outside the aliases is 404), spoken to over raw sockets. Every response goes through {@link #checked}: no 5xx, and
  * never the secret planted outside the root.
  */

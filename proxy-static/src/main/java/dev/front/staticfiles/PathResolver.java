@@ -11,7 +11,7 @@ import java.nio.file.attribute.BasicFileAttributes;
 import java.nio.file.spi.FileSystemProvider;
 
 /**
- * Resolves a request's sub-path under an alias to a regular file, safely (shared/spec/static-files.md, "Routing").
+ * Resolves a request's sub-path under an alias to a regular file, safely (docs/static-files.md).
  * The router has already decoded the path strictly and resolved dot segments lexically; this class makes sure the
  * file system cannot undo that: the real path (all symlinks resolved) must lie inside the alias's real root by
  * {@link Path#startsWith(Path)} (whole names, so {@code /srv/static_secret} is not inside {@code /srv/static}),

@@ -20,7 +20,7 @@ import java.util.concurrent.TimeUnit;
 import java.util.concurrent.atomic.AtomicInteger;
 
 /**
- * Serves files under {@code --url-alias} (shared/spec/static-files.md). Called by the router on the client channel's
+ * Serves files under {@code --url-alias} (docs/static-files.md). Called by the router on the client channel's
  * event loop. A file seen within the last second is answered right there from the {@link FileCache}; otherwise the
  * file-system work (resolving, stat, open) runs on a small executor of its own, because it can block on slow disks
  * and special files, and the response is written back on the event loop with sendfile.
