@@ -7,9 +7,10 @@ package dev.front.core;
  * a stray {@code %}) is refused before the request reaches the child, which would otherwise build its own idea of
  * the host from it (WSGI's {@code SERVER_NAME}, Django's {@code get_host}) and disagree with the front's.
  *
- * <p>Stricter than RFC 3986 in three places: an empty host and a colon with no port after it are refused, as nginx
- * does (neither names anything a client meant to reach), and so is a comma, which is what two Host fields look like
- * once something on the way has joined them into one.
+ * <p>Stricter than RFC 3986 in three places: an empty host, an empty label ({@code a..b}, a leading dot) and a colon
+ * with no port after it are refused, as nginx does (none names anything a client meant to reach; one trailing dot,
+ * the DNS root, is fine), and so is a comma, which is what two Host fields look like once something on the way has
+ * joined them into one.
  */
 final class HostSyntax {
 
@@ -39,10 +40,13 @@ final class HostSyntax {
         return hostEnd == value.length() || value.charAt(hostEnd) == ':' && port(value.substring(hostEnd + 1));
     }
 
-    /** unreserved, sub-delims but the comma, and valid pct-encodings only. */
+    /** unreserved, sub-delims but the comma, and valid pct-encodings only; no empty label. */
     private static boolean regName(String value, int end) {
         for (int i = 0; i < end; i++) {
             char c = value.charAt(i);
+            if (c == '.' && (i == 0 || value.charAt(i - 1) == '.')) {
+                return false;
+            }
             if (c == '%') {
                 if (i + 2 >= end || Character.digit(value.charAt(i + 1), 16) < 0
                         || Character.digit(value.charAt(i + 2), 16) < 0) {

@@ -126,7 +126,7 @@ class ForwardingIT {
         vectors.put("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: 5\r\nContent-Length: 5\r\n\r\nhello", 400);
         vectors.putAll(http10Twins(vectors));
         for (String host : List.of("a b", "user@evil", "user:pw@evil", "a/b", "a\\b", "a%zz", "a%2", "a:b:c", "a:80x",
-                "a:65536", "a:", "[::1", "[zz::1]", "[::1]x", "", "a,b")) {
+                "a:65536", "a:", "[::1", "[zz::1]", "[::1]x", "", "a,b", "..", "a..b")) {
             vectors.put("GET /echo HTTP/1.1\r\nHost: " + host + "\r\n\r\n", 400);
             vectors.put("GET /echo HTTP/1.0\r\nHost: " + host + "\r\n\r\n", 400);
         }
