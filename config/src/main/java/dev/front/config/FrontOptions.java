@@ -90,8 +90,12 @@ final class FrontOptions {
     @Option(names = {"--server-root", "--max-clients", "--user", "--group"}, paramLabel = "VALUE", hidden = true)
     List<String> ignoredWithValue = new ArrayList<>();
 
-    @Option(names = {"--startup-log", "--reload-on-changes"}, hidden = true)
+    @Option(names = "--startup-log", hidden = true)
     List<Boolean> ignoredFlags = new ArrayList<>();
+
+    // Recognised only to be refused by name: ignoring it would leave a deployment expecting reloads without them.
+    @Option(names = "--reload-on-changes", hidden = true)
+    boolean reloadOnChanges;
 
     @Option(names = "--limit-request-body", paramLabel = "BYTES", description = "Largest request body (default: 10485760).")
     String limitRequestBody;
