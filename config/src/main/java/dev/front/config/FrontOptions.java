@@ -112,7 +112,9 @@ final class FrontOptions {
     String tempDir;
 
     @Option(names = "--max-concurrency", paramLabel = "N",
-            description = "Requests forwarded at once; more wait in a FIFO queue up to --queue-timeout; 0 = no cap (default: 0).")
+            description = "Requests forwarded at once; more wait in a FIFO queue up to --queue-timeout; 0 = no cap"
+                    + " (default: --processes x --threads, a missing one counting 1, when either is given for an"
+                    + " application the front runs; else 0).")
     String maxConcurrency;
 
     @Option(names = "--websocket",
