@@ -4,7 +4,7 @@ import java.util.ArrayList;
 import java.util.List;
 
 /**
- * The forwarded-header options (see shared/spec/forwarded-headers.md), validated on construction: every header name
+ * The forwarded-header options (see docs/forwarded-headers.md), validated on construction: every header name
  * must be one {@link ProxyHeader} knows and every network must parse as a {@link Cidr}. The lists keep the user's
  * spelling and order (the order decides which of two trusted headers of one fact wins); {@link #headers()} and
  * {@link #networks()} give them parsed.

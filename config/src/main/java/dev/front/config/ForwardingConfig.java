@@ -4,7 +4,7 @@ import java.nio.file.Path;
 import java.util.Optional;
 
 /**
- * How the front buffers and paces what it forwards to the upstream (see shared/spec/forwarding.md). Names follow
+ * How the front buffers and paces what it forwards to the upstream (see docs/forwarding.md). Names follow
  * nginx where mod_wsgi-express has no equivalent.
  *
  * @param clientBodyBufferSize request body bytes kept in memory; a larger body goes to a temp file

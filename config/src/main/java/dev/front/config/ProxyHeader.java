@@ -1,7 +1,7 @@
 package dev.front.config;
 
 /**
- * The forwarding headers {@code --trust-proxy-header} may name (shared/spec/forwarded-headers.md, rule 3): each
+ * The forwarding headers {@code --trust-proxy-header} may name (docs/forwarded-headers.md, "Options"): each
  * carries one fact, in one syntax. mod_wsgi-express spells them the same way; matching is case-insensitive.
  */
 public enum ProxyHeader {
