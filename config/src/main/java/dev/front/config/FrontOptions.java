@@ -28,18 +28,22 @@ final class FrontOptions {
     @Option(names = "--admin-port", paramLabel = "N", description = "Listener for /metrics, /healthz, /readyz (default: off).")
     String adminPort;
 
-    @Option(names = "--url-alias", arity = "2", paramLabel = "URL-PATH PATH",
-            description = "Serve a directory or file at a URL prefix (repeatable).")
+    // hideParamSyntax: picocli would otherwise print the two-word label twice for arity 2.
+    @Option(names = "--url-alias", arity = "2", paramLabel = "URL-PATH PATH", hideParamSyntax = true,
+            description = "Serve a directory or file at a URL prefix (repeatable); a relative PATH is relative to"
+                    + " --app-root.")
     List<String> urlAliases = new ArrayList<>();
 
     @Option(names = "--directory-index", paramLabel = "NAME", description = "Index file of a directory (default: index.html).")
     String directoryIndex = "index.html";
 
     @Option(names = "--trust-proxy-header", paramLabel = "NAME",
-            description = "A forwarding header the front may consume from a trusted peer (repeatable).")
+            description = "A forwarding header the front may consume from a trusted peer (repeatable; default:"
+                    + " none, every forwarding header from clients is dropped).")
     List<String> trustProxyHeaders = new ArrayList<>();
 
-    @Option(names = "--trust-proxy", paramLabel = "CIDR", description = "Trusted peers and X-Forwarded-For hops (repeatable).")
+    @Option(names = "--trust-proxy", paramLabel = "CIDR", description = "Trusted peers and X-Forwarded-For hops"
+            + " (repeatable; default: with --trust-proxy-header, every peer, with a warning).")
     List<String> trustProxies = new ArrayList<>();
 
     @Option(names = "--trusted-hops", paramLabel = "N", description = "Trusted proxies appending to X-Forwarded-For (default: 1).")
