@@ -80,10 +80,12 @@ final class FrontOptions {
     @Option(names = "--application", paramLabel = "MODULE:CALLABLE", description = "The WSGI application for --server.")
     String application;
 
-    @Option(names = "--processes", paramLabel = "N", description = "Worker processes of the application's server ($MOD_WSGI_PROCESSES).")
+    @Option(names = "--processes", paramLabel = "N", description = "Worker processes of the server of --server or an"
+            + " entry point (default: $MOD_WSGI_PROCESSES, else the server's); not used with a command after --.")
     String processes;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads per process of the application's server ($MOD_WSGI_THREADS).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads per process of the server of --server or an"
+            + " entry point (default: $MOD_WSGI_THREADS, else the server's); not used with a command after --.")
     String threads;
 
     @Option(names = "--app-root", paramLabel = "DIR",
