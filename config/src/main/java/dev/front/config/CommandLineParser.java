@@ -32,6 +32,14 @@ public final class CommandLineParser {
         }
     }
 
+    /**
+     * mod_wsgi-express's {@code --reload-on-changes} has no counterpart yet: refused rather than ignored, so that a
+     * {@code server_args} written for it does not start without the reloading it asks for.
+     */
+    static final String RELOAD_ON_CHANGES_REFUSED = "--reload-on-changes: not supported yet (remove it; to run changed"
+            + " code, restart the container, or send the front HUP: it relays HUP to the server, and gunicorn and"
+            + " uWSGI reload their workers on it)";
+
     private CommandLineParser() {
     }
 
@@ -165,6 +173,9 @@ public final class CommandLineParser {
                     + " WebSocket is tunnelled)");
         }
 
+        if (o.reloadOnChanges) {
+            problems.add(RELOAD_ON_CHANGES_REFUSED);
+        }
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         IoTransport transport = check(problems, IoTransport.AUTO, () -> IoTransport.parse(o.transport));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {

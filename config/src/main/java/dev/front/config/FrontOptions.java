@@ -28,18 +28,22 @@ final class FrontOptions {
     @Option(names = "--admin-port", paramLabel = "N", description = "Listener for /metrics, /healthz, /readyz (default: off).")
     String adminPort;
 
-    @Option(names = "--url-alias", arity = "2", paramLabel = "URL-PATH PATH",
-            description = "Serve a directory or file at a URL prefix (repeatable).")
+    // hideParamSyntax: picocli would otherwise print the two-word label twice for arity 2.
+    @Option(names = "--url-alias", arity = "2", paramLabel = "URL-PATH PATH", hideParamSyntax = true,
+            description = "Serve a directory or file at a URL prefix (repeatable); a relative PATH is relative to"
+                    + " --app-root.")
     List<String> urlAliases = new ArrayList<>();
 
     @Option(names = "--directory-index", paramLabel = "NAME", description = "Index file of a directory (default: index.html).")
     String directoryIndex = "index.html";
 
     @Option(names = "--trust-proxy-header", paramLabel = "NAME",
-            description = "A forwarding header the front may consume from a trusted peer (repeatable).")
+            description = "A forwarding header the front may consume from a trusted peer (repeatable; default:"
+                    + " none, every forwarding header from clients is dropped).")
     List<String> trustProxyHeaders = new ArrayList<>();
 
-    @Option(names = "--trust-proxy", paramLabel = "CIDR", description = "Trusted peers and X-Forwarded-For hops (repeatable).")
+    @Option(names = "--trust-proxy", paramLabel = "CIDR", description = "Trusted peers and X-Forwarded-For hops"
+            + " (repeatable; default: with --trust-proxy-header, every peer, with a warning).")
     List<String> trustProxies = new ArrayList<>();
 
     @Option(names = "--trusted-hops", paramLabel = "N", description = "Trusted proxies appending to X-Forwarded-For (default: 1).")
@@ -76,10 +80,12 @@ final class FrontOptions {
     @Option(names = "--application", paramLabel = "MODULE:CALLABLE", description = "The WSGI application for --server.")
     String application;
 
-    @Option(names = "--processes", paramLabel = "N", description = "Worker processes of the application's server ($MOD_WSGI_PROCESSES).")
+    @Option(names = "--processes", paramLabel = "N", description = "Worker processes of the server of --server or an"
+            + " entry point (default: $MOD_WSGI_PROCESSES, else the server's); not used with a command after --.")
     String processes;
 
-    @Option(names = "--threads", paramLabel = "N", description = "Threads per process of the application's server ($MOD_WSGI_THREADS).")
+    @Option(names = "--threads", paramLabel = "N", description = "Threads per process of the server of --server or an"
+            + " entry point (default: $MOD_WSGI_THREADS, else the server's); not used with a command after --.")
     String threads;
 
     @Option(names = "--app-root", paramLabel = "DIR",
@@ -90,8 +96,12 @@ final class FrontOptions {
     @Option(names = {"--server-root", "--max-clients", "--user", "--group"}, paramLabel = "VALUE", hidden = true)
     List<String> ignoredWithValue = new ArrayList<>();
 
-    @Option(names = {"--startup-log", "--reload-on-changes"}, hidden = true)
+    @Option(names = "--startup-log", hidden = true)
     List<Boolean> ignoredFlags = new ArrayList<>();
+
+    // Recognised only to be refused by name: ignoring it would leave a deployment expecting reloads without them.
+    @Option(names = "--reload-on-changes", hidden = true)
+    boolean reloadOnChanges;
 
     @Option(names = "--limit-request-body", paramLabel = "BYTES", description = "Largest request body (default: 10485760).")
     String limitRequestBody;
@@ -108,7 +118,9 @@ final class FrontOptions {
     String tempDir;
 
     @Option(names = "--max-concurrency", paramLabel = "N",
-            description = "Requests forwarded at once; more wait in a FIFO queue up to --queue-timeout; 0 = no cap (default: 0).")
+            description = "Requests forwarded at once; more wait in a FIFO queue up to --queue-timeout; 0 = no cap"
+                    + " (default: --processes x --threads, a missing one counting 1, when either is given for an"
+                    + " application the front runs; else 0).")
     String maxConcurrency;
 
     @Option(names = "--websocket",

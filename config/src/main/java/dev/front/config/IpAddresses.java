@@ -4,7 +4,7 @@ import java.util.Arrays;
 
 /**
  * Strict, pure IP address literal parsing: text in, raw address bytes out. It never resolves a name, so it is safe on
- * header data (docs/forwarded-headers.md, "How each fact is derived"), and it accepts only the forms a proxy writes: a dotted quad
+ * header data (docs/forwarded-headers.md), and it accepts only the forms a proxy writes: a dotted quad
  * without leading zeros, and RFC 4291 IPv6 text (optionally ending in a dotted quad). Everything that
  * {@code inet_aton} or a resolver would also accept ({@code 127.1}, {@code 0x7f.0.0.1}, {@code 2130706433},
  * {@code 010.0.0.1}, {@code fe80::1%eth0}, names) is rejected, because two parsers that disagree on such forms are how

@@ -2,7 +2,7 @@ package dev.front.config;
 
 import java.time.Duration;
 
-/** Limits and timeouts; each expiry has a defined answer (README.md, "Usage"; docs/forwarding.md). */
+/** Limits and timeouts; each expiry has a defined answer (see the README's option table and docs/forwarding.md). */
 public record Limits(long limitRequestBody, Duration headerTimeout, Duration bodyTimeout, Duration socketTimeout,
                      Duration keepAliveTimeout, Duration startupTimeout, Duration queueTimeout,
                      Duration requestTimeout, Duration gracefulTimeout) {

@@ -202,6 +202,23 @@ class CommandLineParserTest {
     }
 
     @Test
+    void reloadOnChangesIsRefusedByNameWhereverItIsGiven(@org.junit.jupiter.api.io.TempDir Path app) throws Exception {
+        assertThat(problems("--reload-on-changes", "a.wsgi")).containsExactly(
+                CommandLineParser.RELOAD_ON_CHANGES_REFUSED);
+        assertThat(CommandLineParser.RELOAD_ON_CHANGES_REFUSED)
+                .startsWith("--reload-on-changes: not supported yet (").doesNotContain("\n");
+        // In an argument file, as a .whiskey/server_args written for mod_wsgi-express would have it.
+        Path args = app.resolve("args");
+        java.nio.file.Files.writeString(args, "--port 9000\n--reload-on-changes  # reload when code changes\n");
+        assertThat(problems("@" + args)).containsExactly(CommandLineParser.RELOAD_ON_CHANGES_REFUSED);
+        java.nio.file.Files.createDirectories(app.resolve(".whiskey"));
+        java.nio.file.Files.writeString(app.resolve(".whiskey/server_args"), "--reload-on-changes hello.wsgi\n");
+        assertThatThrownBy(() -> CommandLineParser.parse(List.of(), Map.of(), app))
+                .isInstanceOfSatisfying(UsageException.class, e -> assertThat(e.problems())
+                        .containsExactly(CommandLineParser.RELOAD_ON_CHANGES_REFUSED));
+    }
+
+    @Test
     void whiskeyServerArgsUserVarsAndExplicitOptionsWin(@org.junit.jupiter.api.io.TempDir Path app) throws Exception {
         java.nio.file.Files.createDirectories(app.resolve(".whiskey/user_vars"));
         java.nio.file.Files.writeString(app.resolve(".whiskey/server_args"),

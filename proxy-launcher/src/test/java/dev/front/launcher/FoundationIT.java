@@ -11,11 +11,13 @@ import java.security.MessageDigest;
 import java.time.Duration;
 import java.util.HexFormat;
 import java.util.List;
+import java.util.Map;
 import java.util.Random;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
+import org.junit.jupiter.api.io.TempDir;
 
 /** The real front.jar in front of the bundled example app (python3 stdlib wsgiref), spoken to over raw sockets. */
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
@@ -180,6 +182,22 @@ class FoundationIT {
         try (FrontProcess bad = FrontProcess.startRaw(List.of("--port", "99999"))) {
             assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(bad.stderr().strip()).isEqualTo("front: --port: 99999 (expected: a port from 1 to 65535)");
+        }
+    }
+
+    @Test
+    void reloadOnChangesIsRefusedOnTheCommandLineAndInServerArgs(@TempDir Path app) throws Exception {
+        String refused = "front: --reload-on-changes: not supported yet (";
+        try (FrontProcess bad = FrontProcess.start(List.of("--reload-on-changes", "--", "python3", "-c", "pass"))) {
+            assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(bad.stderr().lines()).singleElement().asString().startsWith(refused);
+        }
+        // A mod_wsgi-express deployment's .whiskey/server_args, read when the front starts in its directory.
+        Files.createDirectories(app.resolve(".whiskey"));
+        Files.writeString(app.resolve(".whiskey/server_args"), "--reload-on-changes\n");
+        try (FrontProcess bad = FrontProcess.start(List.of("--", "python3", "-c", "pass"), Map.of(), app)) {
+            assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(bad.stderr().lines()).singleElement().asString().startsWith(refused);
         }
     }
 
