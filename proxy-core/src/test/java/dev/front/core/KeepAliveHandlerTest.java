@@ -97,6 +97,27 @@ class KeepAliveHandlerTest {
     }
 
     @Test
+    void http10AskingForKeepAliveIsToldSoAndKept() {
+        HttpRequest request = request(HttpVersion.HTTP_1_0, HttpMethod.GET);
+        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        HttpResponse written = exchange(request, withLength(HttpResponseStatus.OK, 1));
+        assertThat(written.headers().get(HttpHeaderNames.CONNECTION)).isEqualToIgnoringCase("keep-alive");
+        assertThat(channel.isOpen()).isTrue();
+    }
+
+    @Test
+    void http10GetsNoChunkedCodingButABodyEndedByTheClose() {
+        HttpRequest request = request(HttpVersion.HTTP_1_0, HttpMethod.GET);
+        request.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
+        HttpResponse chunked = response(HttpResponseStatus.OK);
+        chunked.headers().set(HttpHeaderNames.TRANSFER_ENCODING, HttpHeaderValues.CHUNKED);
+        HttpResponse written = exchange(request, chunked);
+        assertThat(written.headers().contains(HttpHeaderNames.TRANSFER_ENCODING)).isFalse();
+        assertThat(written.headers().get(HttpHeaderNames.CONNECTION)).isEqualToIgnoringCase("close");
+        assertThat(channel.isOpen()).isFalse();
+    }
+
+    @Test
     void responseAskingToCloseCloses() {
         HttpResponse closing = withLength(HttpResponseStatus.OK, 1);
         closing.headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.CLOSE);

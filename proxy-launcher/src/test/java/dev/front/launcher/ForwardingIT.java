@@ -239,6 +239,36 @@ class ForwardingIT {
         assertThat(served()).isEqualTo(before);
     }
 
+    /**
+     * HTTP/1.0 has no chunked coding: a response the child streams without a length reaches a 1.0 client as it
+     * comes and ends with the close; a framed one keeps a connection the client asked to keep, and says so.
+     */
+    @Test
+    void http10ClientsGetNoChunkedCodingAndAnExplicitKeepAlive() throws Exception {
+        for (String connection : List.of("", "Connection: keep-alive\r\n")) {
+            try (RawHttp http = RawHttp.connect(front.port(), 5000)) {
+                http.send("GET /stream?n=3 HTTP/1.0\r\nHost: a\r\n" + connection + "\r\n");
+                RawHttp.Response response = http.read();
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.header("transfer-encoding")).as(connection).isNull();
+                assertThat(response.header("connection")).isEqualToIgnoringCase("close");
+                assertThat(response.bodyText()).isEqualTo("line 0\nline 1\nline 2\n");
+                assertThat(http.closedByServer(3000)).isTrue();
+            }
+        }
+        try (RawHttp http = RawHttp.connect(front.port(), 5000)) {
+            http.send("GET /fast HTTP/1.0\r\nHost: a\r\nConnection: keep-alive\r\n\r\n");
+            RawHttp.Response kept = http.read();
+            assertThat(kept.status()).isEqualTo(200);
+            assertThat(kept.header("connection")).isEqualToIgnoringCase("keep-alive");
+            http.send("GET /fast HTTP/1.0\r\nHost: a\r\n\r\n");
+            RawHttp.Response last = http.read();
+            assertThat(last.status()).as("the kept connection serves the next request").isEqualTo(200);
+            assertThat(last.header("connection")).isEqualToIgnoringCase("close");
+            assertThat(http.closedByServer(3000)).isTrue();
+        }
+    }
+
     /** 417 for an expectation the front cannot meet on 1.1; HTTP/1.0 has no Expect, so there it is ignored. */
     @Test
     void expectationsOnBothVersions() throws Exception {
