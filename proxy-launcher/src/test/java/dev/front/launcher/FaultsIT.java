@@ -121,6 +121,97 @@ class FaultsIT {
         }
     }
 
+    // ---- a full temp directory --------------------------------------------------------------------------------
+
+    /**
+     * {@code --temp-dir} on a 2 MiB tmpfs: an 8 MiB response to a client that reads late fills it. The response
+     * used to stop there for good (the spool waited for a write that had failed, its file held open, and a TERM
+     * waited the whole graceful timeout); now it comes whole at the client's pace, the file is gone, and one warn
+     * line says so. An upload past the memory buffer that cannot be stored gets 507 and one warn line.
+     */
+    @Test
+    void aFullTempDirectorySlowsAResponseDownAndRefusesAnUploadWith507() throws Exception {
+        assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
+        Path small = Files.createTempDirectory("front-faults-tmpfs");
+        Process mount = new ProcessBuilder("mount", "-t", "tmpfs", "-o", "size=2m", "tmpfs", small.toString())
+                .redirectErrorStream(true).start();
+        boolean mounted = mount.waitFor(10, TimeUnit.SECONDS) && mount.exitValue() == 0;
+        if (!mounted) {
+            Files.deleteIfExists(small);
+        }
+        assumeTrue(mounted, "cannot mount a tmpfs here (not root?)");
+        int gunicornPort = FrontProcess.freePort();
+        Process gunicorn = ForwardingIT.startGunicorn("127.0.0.1:" + gunicornPort);
+        try (FrontProcess front = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + gunicornPort,
+                "--temp-dir", small.toString(), "--graceful-timeout", "40"))) {
+            assertThat(FrontProcess.awaitPort(gunicornPort, STARTUP)).isTrue();
+            front.awaitStatus("/fast", 200, STARTUP);
+            int n = 8 << 20;
+            try (RawHttp http = RawHttp.connect(front.port(), 15_000)) {
+                http.send("GET /bytes?n=" + n + " HTTP/1.1\r\nHost: a\r\n\r\n");
+                Thread.sleep(2000); // the front spools what the client does not take, until the tmpfs is full
+                RawHttp.Response response = http.read();
+                assertThat(response.status()).isEqualTo(200);
+                assertThat(response.body()).hasSize(n);
+                for (int i = 0; i < n; i++) {
+                    if (response.body()[i] != (byte) (i % 251)) {
+                        throw new AssertionError("wrong byte at " + i);
+                    }
+                }
+                assertThat(http.get("/fast").status()).as("the connection goes on").isEqualTo(200);
+            }
+            assertThat(ProcFiles.await(Duration.ofSeconds(5), () -> spoolFiles(small) == 0))
+                    .as("the spool file is deleted").isTrue();
+            assertThat(warnLines(front, "cannot buffer a response")).isEqualTo(1);
+
+            byte[] filler = new byte[1 << 20];
+            try (var out = Files.newOutputStream(small.resolve("filler"))) {
+                for (int i = 0; i < 4; i++) {
+                    out.write(filler);
+                }
+            } catch (IOException full) {
+                // full: what the test wants
+            }
+            try (RawHttp http = RawHttp.connect(front.port(), 15_000)) {
+                int length = 1 << 20;
+                http.send("POST /echo HTTP/1.1\r\nHost: a\r\nContent-Length: " + length + "\r\n\r\n");
+                RawHttp.Response response;
+                try {
+                    http.send(new byte[length]);
+                } catch (IOException refusedMidway) {
+                    // the front answered and stopped reading: the answer is still there to read
+                }
+                response = http.read();
+                assertThat(response.status()).isEqualTo(507);
+            }
+            assertThat(warnLines(front, "cannot buffer a request body")).isEqualTo(1);
+            Files.delete(small.resolve("filler"));
+            assertThat(spoolFiles(small)).as("the upload's temp file is deleted").isZero();
+
+            long stopping = System.nanoTime();
+            front.signal("TERM");
+            front.awaitExit(Duration.ofSeconds(20));
+            assertThat(Duration.ofNanos(System.nanoTime() - stopping)).isLessThan(Duration.ofSeconds(20));
+            assertThat(front.stderr()).as("no stack trace").doesNotContain("\tat ");
+        } finally {
+            FrontProcess.killTree(gunicorn);
+            new ProcessBuilder("umount", small.toString()).inheritIO().start().waitFor(10, TimeUnit.SECONDS);
+            Files.deleteIfExists(small);
+        }
+    }
+
+    private static long spoolFiles(Path dir) {
+        try (Stream<Path> files = Files.list(dir)) {
+            return files.filter(p -> p.getFileName().toString().startsWith("front-")).count();
+        } catch (IOException e) {
+            throw new java.io.UncheckedIOException(e);
+        }
+    }
+
+    private static long warnLines(FrontProcess front, String text) {
+        return front.stderr().lines().filter(line -> line.contains(text)).count();
+    }
+
     static String text(byte[] bytes) {
         return new String(bytes, StandardCharsets.ISO_8859_1);
     }
