@@ -8,6 +8,7 @@
 /bad-status   an invalid status line
 /cl-and-te    both Content-Length and Transfer-Encoding
 /two-cl       two different Content-Lengths
+/not-a-header a head with a line that is not a header field (no colon)
 /101          101 Switching Protocols to a request that asked for no upgrade
 anything else 200 with a small body and Connection: close
 """
@@ -48,6 +49,9 @@ def handle(conn):
             return
         if path == "/two-cl":
             conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nContent-Length: 3\r\n\r\nokk")
+            return
+        if path == "/not-a-header":
+            conn.sendall(b"HTTP/1.1 200 OK\r\nContent-Length: 2\r\nthis is not a header line\r\n\r\nok")
             return
         if path == "/101":
             conn.sendall(b"HTTP/1.1 101 Switching Protocols\r\nUpgrade: websocket\r\nConnection: Upgrade\r\n\r\n")

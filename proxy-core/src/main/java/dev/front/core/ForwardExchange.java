@@ -164,7 +164,7 @@ final class ForwardExchange implements Exchange {
             if (state == State.RECEIVING) {
                 service.log().warn("cannot buffer a request body in {}: {}", service.config().tempDirectory(),
                         cause.toString());
-                answer(HttpResponseStatus.INTERNAL_SERVER_ERROR, true);
+                answer(HttpResponseStatus.INSUFFICIENT_STORAGE, true); // the temp directory cannot take it
             }
         });
     }
@@ -465,13 +465,19 @@ final class ForwardExchange implements Exchange {
         try {
             if (spool == null) {
                 spool = new ResponseSpool(ctx, service.config().tempDirectory(), service.config().maxTempFileSize(),
-                        this::spoolProgress);
+                        this::spoolProgress, this::cannotSpool);
             }
             spool.append(data);
         } catch (IOException e) {
-            service.log().warn("cannot buffer a response in {}: {}", service.config().tempDirectory(), e.toString());
+            cannotSpool(e);
             ctx.write(new DefaultHttpContent(data)); // the client's own buffer takes it; reads pause on writability
         }
+    }
+
+    /** The spool cannot grow: the response goes on at the client's pace (see {@link ResponseSpool}). */
+    private void cannotSpool(Throwable cause) {
+        service.log().warn("cannot buffer a response in {}: {}; the rest goes at the client's pace",
+                service.config().tempDirectory(), cause.toString());
     }
 
     private boolean spooling() {

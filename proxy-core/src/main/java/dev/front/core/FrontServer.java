@@ -67,7 +67,8 @@ public final class FrontServer implements AutoCloseable {
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                                 .addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler())
                                 .addLast(HandlerNames.OBSERVER, observer.newHandler())
-                                .addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding));
+                                .addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding,
+                                        config.limits()));
                     }
                 });
         listener = bootstrap.bind(config.host(), config.port()).sync().channel();

@@ -1,5 +1,6 @@
 package dev.front.core;
 
+import dev.front.config.Limits;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -30,6 +31,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final AliasService aliasService;
     private final ForwardingService forwarding;
+    /** A static exchange's bounds on a request body it drains: {@code --body-timeout}, {@code --limit-request-body}. */
+    private final long bodyTimeoutNanos;
+    private final long limitRequestBody;
     private Exchange exchange;
     private boolean draining;
     /** A read was asked for and no message has come since: FlowControlHandler ends a read at readComplete. */
@@ -38,10 +42,12 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private boolean rejecting;
 
     /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
-    RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding) {
+    RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits) {
         this.router = router;
         this.aliasService = aliasService;
         this.forwarding = forwarding;
+        this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
+        this.limitRequestBody = limits.limitRequestBody();
     }
 
     @Override
@@ -139,11 +145,13 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         AliasRequest alias = router.route(target);
         ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwarding != null));
         if (alias != null) {
-            exchange = new StaticExchange(ctx, request, alias, aliasService, () -> requestRead(ctx), done);
+            exchange = new StaticExchange(ctx, request, alias, aliasService, () -> requestRead(ctx), done,
+                    bodyTimeoutNanos, limitRequestBody);
         } else if (forwarding != null) {
             exchange = forwarding.start(ctx, request, target.originForm(), () -> requestRead(ctx), done);
         } else {
-            exchange = new StaticExchange(ctx, request, null, NOT_FOUND, () -> requestRead(ctx), done);
+            exchange = new StaticExchange(ctx, request, null, NOT_FOUND, () -> requestRead(ctx), done,
+                    bodyTimeoutNanos, limitRequestBody);
         }
         exchange.begin();
     }

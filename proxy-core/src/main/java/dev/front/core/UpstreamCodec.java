@@ -12,6 +12,7 @@ import io.netty.handler.codec.http.HttpRequestEncoder;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseDecoder;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.AsciiString;
 import java.util.ArrayDeque;
 import java.util.List;
 
@@ -43,6 +44,21 @@ final class UpstreamCodec
                 return super.isContentAlwaysEmpty(msg); // not the final response: the request stays unanswered
             }
             return HttpMethod.HEAD.equals(unanswered.poll()) || super.isContentAlwaysEmpty(msg);
+        }
+
+        /**
+         * A field name must end at its colon. Netty's response decoder ends a name at the first space too and then
+         * skips to the first colon, if any, so {@code this is not a header line} would be relayed as a field
+         * {@code this} with an empty value. Such a line (and {@code Name : value}, which nginx refuses from an
+         * upstream as well) fails the head; the exchange answers 502. The byte after the name is within the line:
+         * a line with neither colon nor space fails in Netty before it gets here.
+         */
+        @Override
+        protected AsciiString splitHeaderName(byte[] line, int start, int length) {
+            if (line[start + length] != ':') {
+                throw new IllegalArgumentException("not a header line");
+            }
+            return super.splitHeaderName(line, start, length);
         }
     }
 

@@ -29,7 +29,7 @@ import org.junit.jupiter.api.Test;
 /** The upstream codec on an embedded channel: what it sends, and how it reads the answers to what it sent. */
 class UpstreamCodecTest {
 
-    private final EmbeddedChannel channel = new EmbeddedChannel(new UpstreamCodec(new HttpDecoderConfig()));
+    private EmbeddedChannel channel = new EmbeddedChannel(new UpstreamCodec(new HttpDecoderConfig()));
 
     @AfterEach
     void close() {
@@ -74,6 +74,31 @@ class UpstreamCodecTest {
 
         // Had the 103 taken the HEAD off the queue, the 200's Content-Length would be waited for as a body.
         assertThat(read).containsExactly("103", "end", "200", "end");
+    }
+
+    @Test
+    void aLineThatIsNotAFieldFailsTheHead() {
+        for (String line : List.of("this is not a header line", "Name : value", "this is: not")) {
+            send(HttpMethod.GET);
+            channel.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nContent-Length: 2\r\n" + line
+                    + "\r\n\r\nok", StandardCharsets.ISO_8859_1));
+            HttpObject head = channel.readInbound();
+            assertThat(head.decoderResult().isFailure()).as(line).isTrue();
+            ReferenceCountUtil.release(head);
+            channel.finishAndReleaseAll();
+            channel = new EmbeddedChannel(new UpstreamCodec(new HttpDecoderConfig()));
+        }
+    }
+
+    @Test
+    void aFieldWithAnEmptyValueIsStillAField() {
+        send(HttpMethod.GET);
+        channel.writeInbound(Unpooled.copiedBuffer("HTTP/1.1 200 OK\r\nX-Empty:\r\nX-A:b\r\nContent-Length: 2\r\n\r\nok",
+                StandardCharsets.ISO_8859_1));
+        HttpResponse head = channel.readInbound();
+        assertThat(head.decoderResult().isSuccess()).isTrue();
+        assertThat(head.headers().get("X-Empty")).isEmpty();
+        assertThat(head.headers().get("X-A")).isEqualTo("b");
     }
 
     private static FullHttpRequest request(HttpHeaders headers) {
