@@ -6,7 +6,8 @@ package dev.front.core;
  *   <li>{@link #REQUEST_WAIT}: times the wait for a request: closes a connection idle between requests
  *       ({@code --keep-alive-timeout}); a head must be complete within {@code --header-timeout} of its first byte
  *       (408)</li>
- *   <li>{@link #OBS_FOLD}: refuses folded header lines, which the codec would silently join</li>
+ *   <li>{@link #OBS_FOLD}: refuses folded header lines and a second Content-Length on HTTP/1.0, which the codec
+ *       would silently join or drop</li>
  *   <li>{@link #CODEC}: HTTP/1.1 parsing with the front's limits, one message per read asked for (pipelined
  *       requests wait undecoded), and response encoding ({@link ClientCodec})</li>
  *   <li>{@link #FLOW}: hands the router one decoded message per read (one socket read can deliver several)</li>
