@@ -2,6 +2,7 @@ package dev.front.core;
 
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
+import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
@@ -12,15 +13,31 @@ import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.HttpVersion;
 import java.nio.charset.StandardCharsets;
+import org.slf4j.LoggerFactory;
 
-/** The front's own short text answers (400, 404, 413, 502, 503, 504 ...). */
+/**
+ * The front's own short text answers: 404 when it forwards nowhere, and every failure it answers itself (400, 408,
+ * 413, 502, 503, 504 ...), which carry an error id in {@value #ERROR_ID_HEADER}, in the body and in the stderr line
+ * that says the cause ({@link FailureLog}).
+ */
 public final class ErrorResponses {
+
+    /** The response header that carries a failure answer's error id. */
+    public static final String ERROR_ID_HEADER = "X-Front-Error-Id";
+    /** Told to retry a 503 (a restarting child, a full queue) after this many seconds. */
+    private static final int RETRY_AFTER_SECONDS = 5;
+    private static final FailureLog FAILURES = new FailureLog(LoggerFactory.getLogger("front.errors"),
+            System::nanoTime);
 
     private ErrorResponses() {
     }
 
     public static FullHttpResponse of(HttpResponseStatus status, boolean close) {
-        ByteBuf body = Unpooled.copiedBuffer(status.code() + " " + status.reasonPhrase() + "\n", StandardCharsets.US_ASCII);
+        return of(status, status.code() + " " + status.reasonPhrase() + "\n", close);
+    }
+
+    private static FullHttpResponse of(HttpResponseStatus status, String text, boolean close) {
+        ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
                 .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
@@ -30,6 +47,39 @@ public final class ErrorResponses {
             HttpUtil.setKeepAlive(response, false);
         }
         return response;
+    }
+
+    /**
+     * The answer to {@code failure}, reported first ({@link #report}): {@code 502 Bad Gateway (error id ...)}, the
+     * id in {@value #ERROR_ID_HEADER}, and {@code Retry-After} on a 503.
+     */
+    static FullHttpResponse of(Channel client, Failure failure, boolean close) {
+        String id = report(client, failure, null);
+        HttpResponseStatus status = failure.status();
+        FullHttpResponse response = of(status, text(status, id), close);
+        response.headers().set(ERROR_ID_HEADER, id);
+        if (status.code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code()) {
+            response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
+        }
+        return response;
+    }
+
+    /** The one-line body of a failure answer. */
+    public static String text(HttpResponseStatus status, String errorId) {
+        return status.code() + " " + status.reasonPhrase() + " (error id " + errorId + ")\n";
+    }
+
+    /**
+     * Gives {@code failure} its error id, says it on stderr (rate-limited per kind of failure) and puts the id on
+     * the client channel for the access log line of the response about to be written. For answers written
+     * elsewhere (the static file service), which then carry the id themselves.
+     *
+     * @param defect a defect's exception, whose stack trace follows the line; {@code null} for a plain failure
+     */
+    public static String report(Channel client, Failure failure, Throwable defect) {
+        String id = FAILURES.report(failure, defect);
+        client.attr(RequestAttributes.ERROR_ID).set(id);
+        return id;
     }
 
     /**
@@ -47,5 +97,9 @@ public final class ErrorResponses {
 
     public static ChannelFuture send(ChannelHandlerContext ctx, HttpResponseStatus status, boolean close) {
         return send(ctx, of(status, close));
+    }
+
+    static ChannelFuture send(ChannelHandlerContext ctx, Failure failure, boolean close) {
+        return send(ctx, of(ctx.channel(), failure, close));
     }
 }

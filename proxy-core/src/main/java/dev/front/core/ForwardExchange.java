@@ -104,9 +104,10 @@ final class ForwardExchange implements Exchange {
     @Override
     public void begin() {
         long limit = service.limits().limitRequestBody();
-        if (HttpUtil.getContentLength(request, -1L) > limit) {
+        long declared = HttpUtil.getContentLength(request, -1L);
+        if (declared > limit) {
             // Refused before the body: no 100 Continue, and the unread body makes the connection unusable.
-            answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true);
+            answer(Failure.declaredBodyTooLarge(declared, limit), true);
             return;
         }
         // HTTP/1.0 defines no Expect: ignored there (RFC 9110 10.1.1 for 100-continue; nginx ignores it whole), and
@@ -114,7 +115,7 @@ final class ForwardExchange implements Exchange {
         if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
                 && request.headers().contains(HttpHeaderNames.EXPECT)) {
             if (!HttpUtil.is100ContinueExpected(request)) {
-                answer(HttpResponseStatus.EXPECTATION_FAILED, true);
+                answer(Failure.expectation(request.headers().get(HttpHeaderNames.EXPECT)), true);
                 return;
             }
             // The front accepts the body itself; the child never sees Expect.
@@ -152,7 +153,7 @@ final class ForwardExchange implements Exchange {
         content.release(); // trailers, if any, are dropped: never forwarded
         if (body.length() + data.readableBytes() > service.limits().limitRequestBody()) {
             data.release();
-            answer(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE, true);
+            answer(Failure.bodyTooLarge(service.limits().limitRequestBody()), true);
             return;
         }
         if (!data.isReadable()) {
@@ -162,9 +163,7 @@ final class ForwardExchange implements Exchange {
         }
         body.append(data, () -> stored(last), cause -> {
             if (state == State.RECEIVING) {
-                service.log().warn("cannot buffer a request body in {}: {}", service.config().tempDirectory(),
-                        cause.toString());
-                answer(HttpResponseStatus.INSUFFICIENT_STORAGE, true); // the temp directory cannot take it
+                answer(Failure.bodyNotBuffered(service.config().tempDirectory(), cause), true);
             }
         });
     }
@@ -185,8 +184,8 @@ final class ForwardExchange implements Exchange {
     private void prepare() {
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
         ForwardedHeaderPolicy.Result result = service.policy().evaluate(peer, service.listenerPort(), request.headers());
-        if (result instanceof ForwardedHeaderPolicy.Result.Rejected) {
-            answer(HttpResponseStatus.BAD_REQUEST, true);
+        if (result instanceof ForwardedHeaderPolicy.Result.Rejected rejected) {
+            answer(Failure.forwardedHeaders(rejected.reason()), true);
             return;
         }
         upstreamHeaders = ((ForwardedHeaderPolicy.Result.Forward) result).headers();
@@ -197,7 +196,8 @@ final class ForwardExchange implements Exchange {
         if (service.webSockets() != null && body.length() == 0 && WebSocketHandshake.requested(request)) {
             tunnelPermit = service.webSockets().tryAcquire();
             if (tunnelPermit == null) {
-                answer(HttpResponseStatus.SERVICE_UNAVAILABLE, false); // --max-websockets: the child never sees it
+                // --max-websockets: the child never sees it
+                answer(Failure.tooManyWebSockets(service.config().maxWebSockets()), false);
                 return;
             }
             upgrading = true;
@@ -260,8 +260,8 @@ final class ForwardExchange implements Exchange {
                 ctx.executor().schedule(this::connect, CONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
             } else {
                 service.metrics().upstreamError(UpstreamError.REFUSED);
-                answer(service.supervised() ? HttpResponseStatus.SERVICE_UNAVAILABLE : HttpResponseStatus.BAD_GATEWAY,
-                        false);
+                answer(Failure.upstreamUnreachable(service.upstreamName(), f.cause(), service.supervised(),
+                        service.limits().queueTimeout()), false);
             }
         });
     }
@@ -332,7 +332,8 @@ final class ForwardExchange implements Exchange {
         if (response.decoderResult().isFailure() || state != State.SENT || !wellFramed(response)) {
             ReferenceCountUtil.release(response);
             service.metrics().upstreamError(UpstreamError.MALFORMED);
-            failUpstream(HttpResponseStatus.BAD_GATEWAY);
+            failUpstream(Failure.upstreamMalformed(service.upstreamName(), response.decoderResult().isFailure()
+                    ? "a malformed response head" : "a response head whose framing cannot be trusted"));
             return false;
         }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
@@ -344,7 +345,8 @@ final class ForwardExchange implements Exchange {
                 state = State.UPGRADING;
             } else if (response.status().code() == 101) {
                 service.metrics().upstreamError(UpstreamError.MALFORMED);
-                failUpstream(HttpResponseStatus.BAD_GATEWAY); // no upgrade asked for, or not the one asked for
+                // no upgrade asked for, or not the one asked for
+                failUpstream(Failure.upstreamMalformed(service.upstreamName(), "a 101 to no upgrade asked for"));
             } else {
                 skippingInformational = true; // 100, 102, 103: interim; the front speaks for itself to the client
             }
@@ -601,7 +603,7 @@ final class ForwardExchange implements Exchange {
                     }
                 } else {
                     service.metrics().upstreamError(UpstreamError.RESET);
-                    failUpstream(HttpResponseStatus.BAD_GATEWAY);
+                    failUpstream(Failure.upstreamClosed(service.upstreamName(), cause));
                 }
             }
             case RELAYING -> {
@@ -610,7 +612,7 @@ final class ForwardExchange implements Exchange {
             }
             case UPGRADING -> {
                 service.metrics().upstreamError(UpstreamError.RESET);
-                failUpstream(HttpResponseStatus.BAD_GATEWAY); // gone before its 101 was complete
+                failUpstream(Failure.upstreamClosed(service.upstreamName(), cause)); // before its 101 was complete
             }
             default -> {
             }
@@ -663,20 +665,22 @@ final class ForwardExchange implements Exchange {
         }
     }
 
-    private void failUpstream(HttpResponseStatus status) {
+    private void failUpstream(Failure failure) {
         retireUpstream();
-        answer(status, false);
+        answer(failure, false);
     }
 
     private void bodyTimedOut() {
         if (state == State.RECEIVING) {
-            answer(HttpResponseStatus.REQUEST_TIMEOUT, true);
+            answer(Failure.bodyTimeout(service.limits().bodyTimeout()), true);
         }
     }
 
     private void queueTimedOut() {
         if (state == State.QUEUED || state == State.WAITING) {
-            answer(HttpResponseStatus.SERVICE_UNAVAILABLE, false);
+            answer(Failure.queueTimeout(service.limits().queueTimeout(), state == State.QUEUED
+                    ? "a slot (--max-concurrency " + service.config().maxConcurrency() + ")"
+                    : service.upstreamName() + " to accept a connection"), false);
         }
     }
 
@@ -684,26 +688,23 @@ final class ForwardExchange implements Exchange {
     void requestTimedOut() {
         if (state == State.SENT) {
             service.metrics().upstreamError(UpstreamError.TIMEOUT);
-            failUpstream(HttpResponseStatus.GATEWAY_TIMEOUT);
+            failUpstream(Failure.upstreamTimeout(service.upstreamName(), service.limits().requestTimeout()));
         }
     }
 
     /** The front's own answer instead of the child's; completes the exchange. */
-    private void answer(HttpResponseStatus status, boolean close) {
+    private void answer(Failure failure, boolean close) {
         leaveQueue();
         state = State.DONE;
         cancelTimer();
         release();
-        FullHttpResponse response = ErrorResponses.of(status, close || !HttpUtil.isKeepAlive(request));
-        if (status == HttpResponseStatus.SERVICE_UNAVAILABLE) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, 5);
-        }
+        FullHttpResponse response = ErrorResponses.of(ctx.channel(), failure, close || !HttpUtil.isKeepAlive(request));
         ChannelFuture written = ErrorResponses.send(ctx, response);
         written.addListener((ChannelFutureListener) f -> {
             if (f.isSuccess() && !close) {
                 done.trySuccess();
             } else {
-                done.tryFailure(f.isSuccess() ? new IOException("connection closed after " + status) : f.cause());
+                done.tryFailure(f.isSuccess() ? new IOException("connection closed after " + failure.status()) : f.cause());
             }
         });
     }

@@ -14,7 +14,10 @@ import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AttributeKey;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.InetSocketAddress;
 import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 
 /**
  * Forwards requests that match no alias to the upstream. Owns what all exchanges share: where the upstream is,
@@ -49,6 +52,8 @@ public final class ForwardingService {
 
     private final FrontMetrics metrics;
     private final ChannelFactory<? extends Channel> upstreamChannels;
+    /** Set once, before the first request, for an upstream the front does not supervise; else {@code null}. */
+    private volatile UpstreamWatch watch;
 
     /**
      * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
@@ -83,6 +88,34 @@ public final class ForwardingService {
                     + upstreamAddress + ")");
         }
         upstreamAddress = address;
+    }
+
+    /**
+     * Watches an upstream the front does not supervise ({@link UpstreamWatch}), probing it from {@code loop} once
+     * {@link UpstreamWatch#start started}. Called once, before the public listener opens.
+     */
+    public UpstreamWatch watchUpstream(EventLoop loop) {
+        UpstreamWatch created = new UpstreamWatch(upstreamName(), limits.queueTimeout(), () -> connect(loop), loop);
+        watch = created;
+        return created;
+    }
+
+    /** How the log and the error lines name the upstream: "upstream 127.0.0.1:8000", "the child on unix:/...". */
+    String upstreamName() {
+        return (supervised ? "the child on " : "upstream ") + text(upstreamAddress);
+    }
+
+    /** {@code 127.0.0.1:8000} rather than {@code /127.0.0.1:8000}, and a Unix socket as {@code unix:/PATH}. */
+    static String text(SocketAddress address) {
+        return switch (address) {
+            case InetSocketAddress inet when inet.getAddress() != null -> {
+                String host = inet.getAddress().getHostAddress();
+                yield (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+            }
+            case DomainSocketAddress unix -> "unix:" + unix.path();
+            case UnixDomainSocketAddress unix -> "unix:" + unix.getPath();
+            case null, default -> String.valueOf(address);
+        };
     }
 
     Exchange start(ChannelHandlerContext ctx, HttpRequest request, String originForm, Runnable readMore,
@@ -179,6 +212,10 @@ public final class ForwardingService {
                 .addLast(HandlerNames.UPSTREAM_CODEC, new UpstreamCodec(UPSTREAM_DECODER))
                 .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
         ChannelPromise connected = channel.newPromise();
+        UpstreamWatch watching = watch;
+        if (watching != null) {
+            connected.addListener(watching); // a sidecar's refusals are said once and fail /readyz
+        }
         loop.register(channel).addListener((ChannelFutureListener) registered -> {
             if (registered.isSuccess()) {
                 channel.connect(upstreamAddress, connected);

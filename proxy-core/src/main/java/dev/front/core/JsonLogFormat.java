@@ -12,7 +12,8 @@ import java.time.format.DateTimeFormatter;
  * {@code client} is the address the forwarded-header policy derives (what the child sees as X-Forwarded-For);
  * {@code bytes} counts the response body; {@code status} is 0 when no response was sent; {@code "aborted":true} is
  * added when the connection ended before the response was complete, and {@code error_id} only when the front
- * answered with an error it also logged. Output is pure ASCII.
+ * answered a failure itself (the id its stderr line carries, unless a flood of them left that line out). Output is
+ * pure ASCII.
  */
 final class JsonLogFormat implements AccessLogFormat {
 

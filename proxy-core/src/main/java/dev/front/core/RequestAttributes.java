@@ -13,8 +13,9 @@ public final class RequestAttributes {
     public static final AttributeKey<RouteKind> ROUTE = AttributeKey.valueOf("front.route");
 
     /**
-     * The id of an error answer (502, 504 ...) that the front also logs on stderr, set just before that answer is
-     * written; it goes into the access log so the two lines can be matched. Read and cleared with each response.
+     * The id of a failure answer (400, 502, 504 ...; see {@link ErrorResponses#report}), set just before that answer
+     * is written; it goes into the access log so that its line and the stderr line can be matched. Read and cleared
+     * with each response.
      */
     public static final AttributeKey<String> ERROR_ID = AttributeKey.valueOf("front.errorId");
 

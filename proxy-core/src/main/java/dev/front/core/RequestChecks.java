@@ -3,7 +3,6 @@ package dev.front.core;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.util.List;
 import java.util.Map;
@@ -26,28 +25,31 @@ final class RequestChecks {
     private RequestChecks() {
     }
 
-    /** The status to refuse {@code request} with, or {@code null} when it may go on. */
-    static HttpResponseStatus refusal(HttpRequest request) {
+    /** Why {@code request} is refused, or {@code null} when it may go on. */
+    static Failure refusal(HttpRequest request) {
         HttpVersion version = request.protocolVersion();
         if (!version.equals(HttpVersion.HTTP_1_1) && !version.equals(HttpVersion.HTTP_1_0)) {
-            return HttpResponseStatus.HTTP_VERSION_NOT_SUPPORTED;
+            return Failure.unsupportedVersion(version.text());
         }
         HttpHeaders headers = request.headers();
         if (headers.size() > MAX_FIELDS) {
-            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            return Failure.tooManyFields(headers.size());
         }
         for (Map.Entry<String, String> field : headers) {
-            if (field.getKey().length() + 2 + field.getValue().length() > MAX_FIELD_SIZE) {
-                return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
+            int size = field.getKey().length() + 2 + field.getValue().length();
+            if (size > MAX_FIELD_SIZE) {
+                return Failure.fieldTooLarge(field.getKey(), size);
             }
         }
         if (unsupportedCoding(request)) {
-            return HttpResponseStatus.NOT_IMPLEMENTED;
+            return Failure.unsupportedCoding(String.join(", ", request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING)));
         }
         List<String> hosts = headers.getAll(HttpHeaderNames.HOST);
-        if (hosts.size() > 1 || (hosts.isEmpty() && version.equals(HttpVersion.HTTP_1_1))
-                || (hosts.size() == 1 && !HostSyntax.valid(hosts.get(0)))) {
-            return HttpResponseStatus.BAD_REQUEST;
+        if (hosts.size() > 1 || (hosts.isEmpty() && version.equals(HttpVersion.HTTP_1_1))) {
+            return Failure.badHost(hosts.size());
+        }
+        if (hosts.size() == 1 && !HostSyntax.valid(hosts.get(0))) {
+            return Failure.invalidHost(hosts.get(0));
         }
         return null;
     }

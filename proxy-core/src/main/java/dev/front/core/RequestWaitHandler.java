@@ -44,6 +44,11 @@ final class RequestWaitHandler extends ChannelInboundHandlerAdapter {
         this.headNanos = headNanos;
     }
 
+    /** {@code --header-timeout}, to say it when a head took longer. */
+    long headNanos() {
+        return headNanos;
+    }
+
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
         this.ctx = ctx;

@@ -11,8 +11,6 @@ import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import io.netty.handler.codec.http.TooLongHttpHeaderException;
-import io.netty.handler.codec.http.TooLongHttpLineException;
 import io.netty.util.ReferenceCountUtil;
 
 /**
@@ -82,7 +80,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         } else if (msg instanceof HttpContent content) {
             if (content.decoderResult().isFailure()) {
                 content.release();
-                reject(ctx, HttpResponseStatus.BAD_REQUEST);
+                reject(ctx, Failure.malformedBody(content.decoderResult().cause()));
             } else if (exchange != null) {
                 exchange.content(content);
             } else {
@@ -100,11 +98,12 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         }
         DecoderResult result = request.decoderResult();
         if (result.isFailure()) {
-            reject(ctx, RequestChecks.unsupportedCoding(request) ? HttpResponseStatus.NOT_IMPLEMENTED
-                    : statusFor(result.cause()));
+            reject(ctx, RequestChecks.unsupportedCoding(request)
+                    ? Failure.unsupportedCoding(String.join(", ", request.headers().getAll(HttpHeaderNames.TRANSFER_ENCODING)))
+                    : Failure.undecodableHead(result.cause()));
             return;
         }
-        HttpResponseStatus refusal = RequestChecks.refusal(request);
+        Failure refusal = RequestChecks.refusal(request);
         if (refusal != null) {
             reject(ctx, refusal);
             return;
@@ -136,7 +135,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             target = RequestTarget.parse(request.uri());
         } catch (RequestTarget.BadTargetException e) {
             exchange = null;
-            reject(ctx, HttpResponseStatus.BAD_REQUEST);
+            reject(ctx, Failure.badTarget(e.getMessage()));
             return;
         }
         if (target.authority() != null) {
@@ -156,25 +155,15 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         exchange.begin();
     }
 
-    private static HttpResponseStatus statusFor(Throwable cause) {
-        if (cause instanceof TooLongHttpLineException) {
-            return HttpResponseStatus.REQUEST_URI_TOO_LONG;
-        }
-        if (cause instanceof TooLongHttpHeaderException) {
-            return HttpResponseStatus.REQUEST_HEADER_FIELDS_TOO_LARGE;
-        }
-        return HttpResponseStatus.BAD_REQUEST;
-    }
-
     /** The request cannot be framed or trusted: answer and close, so nothing after it is ever read. */
-    private void reject(ChannelHandlerContext ctx, HttpResponseStatus status) {
+    private void reject(ChannelHandlerContext ctx, Failure failure) {
         if (exchange != null) {
             Exchange aborted = exchange;
             exchange = null;
             rejecting = true; // the aborted exchange must not close the connection before this answer is out
             aborted.abort();
         }
-        ErrorResponses.send(ctx, status, true);
+        ErrorResponses.send(ctx, failure, true);
     }
 
     @Override
@@ -196,7 +185,8 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         if (evt == RequestWaitHandler.HEAD_EXPIRED && exchange == null) {
-            reject(ctx, HttpResponseStatus.REQUEST_TIMEOUT); // --header-timeout: a head never completed
+            RequestWaitHandler wait = ctx.pipeline().get(RequestWaitHandler.class);
+            reject(ctx, Failure.headTimeout(wait == null ? 0 : wait.headNanos())); // a head never completed
             return;
         }
         if (evt == RequestWaitHandler.IDLE_EXPIRED && exchange == null) {

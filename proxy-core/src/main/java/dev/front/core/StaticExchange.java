@@ -5,11 +5,11 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpRequest;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.io.IOException;
+import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -50,7 +50,8 @@ final class StaticExchange implements Exchange {
     @Override
     public void begin() {
         if (HttpUtil.getContentLength(request, -1L) > limitRequestBody) {
-            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE); // the unread body makes the connection unusable
+            // the unread body makes the connection unusable
+            refuse(Failure.declaredBodyTooLarge(HttpUtil.getContentLength(request, -1L), limitRequestBody));
             return;
         }
         readBody();
@@ -76,7 +77,7 @@ final class StaticExchange implements Exchange {
             return;
         }
         if (bodyLength > limitRequestBody) {
-            refuse(HttpResponseStatus.REQUEST_ENTITY_TOO_LARGE);
+            refuse(Failure.bodyTooLarge(limitRequestBody));
             return;
         }
         if (!last) {
@@ -96,16 +97,16 @@ final class StaticExchange implements Exchange {
     private void bodyTimedOut() {
         timer = null;
         if (!answering) {
-            refuse(HttpResponseStatus.REQUEST_TIMEOUT);
+            refuse(Failure.bodyTimeout(Duration.ofNanos(bodyTimeoutNanos)));
         }
     }
 
     /** The front's own answer instead of the alias's; the connection closes after it, the body left unread. */
-    private void refuse(HttpResponseStatus status) {
+    private void refuse(Failure failure) {
         answering = true;
         cancelTimer();
-        ErrorResponses.send(ctx, status, true).addListener((ChannelFutureListener) f ->
-                done.tryFailure(f.isSuccess() ? new IOException("connection closed after " + status) : f.cause()));
+        ErrorResponses.send(ctx, failure, true).addListener((ChannelFutureListener) f -> done.tryFailure(
+                f.isSuccess() ? new IOException("connection closed after " + failure.status()) : f.cause()));
     }
 
     private void cancelTimer() {

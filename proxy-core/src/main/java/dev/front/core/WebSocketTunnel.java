@@ -8,7 +8,6 @@ import io.netty.channel.ChannelOption;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.socket.DuplexChannel;
 import io.netty.handler.codec.http.FullHttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.timeout.IdleStateHandler;
 import java.time.Duration;
 import java.util.List;
@@ -76,7 +75,7 @@ final class WebSocketTunnel {
             closed = true; // the tunnel never opened: the client's connection closes once its answer is out
             permit.release();
             child.close();
-            ErrorResponses.send(tunnelContext, HttpResponseStatus.BAD_REQUEST, true);
+            ErrorResponses.send(tunnelContext, Failure.earlyWebSocketBytes(), true);
             return;
         }
         tunnelContext.writeAndFlush(switching); // encoded at once, on this thread: the codec may go right after

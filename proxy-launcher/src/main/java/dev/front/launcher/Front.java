@@ -9,6 +9,7 @@ import dev.front.core.ForwardedHeaderPolicy;
 import dev.front.core.ForwardingService;
 import dev.front.core.FrontServer;
 import dev.front.core.Transport;
+import dev.front.core.UpstreamWatch;
 import dev.front.staticfiles.StaticFileService;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -118,6 +119,11 @@ final class Front {
         ForwardingService forwarding = upstreamAddress == null ? null : new ForwardingService(transport,
                 upstreamAddress, policy, config.limits(), config.forwarding(), gate, config.spawnsChild(),
                 config.port(), operations.metrics());
+        UpstreamWatch upstreamWatch = null;
+        if (forwarding != null && !config.spawnsChild()) {
+            upstreamWatch = forwarding.watchUpstream(group.next()); // a sidecar: said when it refuses
+            operations.watchUpstream(upstreamWatch);
+        }
         FrontServer server = new FrontServer(config, transport, group, new StaticFileService(config.directoryIndex()),
                 forwarding, operations.observer());
         try {
@@ -141,6 +147,9 @@ final class Front {
         stop.onRequest(operations::drain); // first: /readyz fails the moment TERM arrives
         stop.onRequest(server::stopAccepting);
         logStartup(server, adminPort, upstreamAddress, childAddress);
+        if (upstreamWatch != null) {
+            upstreamWatch.start(); // after the startup line, which names the upstream its lines are about
+        }
         if (policy.trustsEveryPeer() && !config.forwarded().trustProxyHeaders().isEmpty()) {
             log.warn("--trust-proxy-header is given without --trust-proxy: forwarding headers are trusted from every peer");
         }

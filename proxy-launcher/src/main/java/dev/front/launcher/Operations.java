@@ -9,6 +9,7 @@ import dev.front.core.FrontMetrics;
 import dev.front.core.ReadyState;
 import dev.front.core.RequestObserver;
 import dev.front.core.Transport;
+import dev.front.core.UpstreamWatch;
 import io.netty.channel.EventLoopGroup;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -56,6 +57,11 @@ final class Operations implements AutoCloseable {
         admin = new AdminServer(transport, group, metrics, ready);
         admin.start(config.host(), config.adminPort().getAsInt());
         return admin.port();
+    }
+
+    /** {@code /readyz} fails while the sidecar upstream {@code watch} looks at refuses connections. */
+    void watchUpstream(UpstreamWatch watch) {
+        ready.watchUpstream(watch);
     }
 
     /** The first step of a stop: {@code /readyz} answers 503 from now on. */

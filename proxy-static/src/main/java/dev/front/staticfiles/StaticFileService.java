@@ -2,6 +2,8 @@ package dev.front.staticfiles;
 
 import dev.front.core.AliasRequest;
 import dev.front.core.AliasService;
+import dev.front.core.ErrorResponses;
+import dev.front.core.Failure;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -26,8 +28,6 @@ import java.util.concurrent.atomic.AtomicInteger;
  * and special files, and the response is written back on the event loop with sendfile.
  */
 public final class StaticFileService implements AliasService, AutoCloseable {
-
-    private static final System.Logger LOG = System.getLogger(StaticFileService.class.getName());
 
     /** Requests waiting for a file-system thread beyond this are answered 503 at once rather than queued forever. */
     private static final int QUEUE_LIMIT = 4096;
@@ -72,13 +72,14 @@ public final class StaticFileService implements AliasService, AutoCloseable {
                     plan = planner.plan(facts, target);
                 } catch (RuntimeException e) {
                     // a defect, not a bad path: those are all mapped to 4xx by the resolver and the planner
-                    LOG.log(System.Logger.Level.ERROR, "static file service failed for " + target, e);
-                    plan = StatusResponses.of(HttpResponseStatus.INTERNAL_SERVER_ERROR, facts);
+                    plan = failure(ctx, facts, HttpResponseStatus.INTERNAL_SERVER_ERROR,
+                            "static file service failed for " + target + ": " + e, e);
                 }
                 later(ctx, facts, plan, done);
             });
         } catch (RejectedExecutionException e) {
-            return respond(ctx, facts, StatusResponses.of(HttpResponseStatus.SERVICE_UNAVAILABLE, facts));
+            return respond(ctx, facts, failure(ctx, facts, HttpResponseStatus.SERVICE_UNAVAILABLE,
+                    QUEUE_LIMIT + " static file requests already wait for a file-system thread", null));
         }
         return done;
     }
@@ -112,11 +113,23 @@ public final class StaticFileService implements AliasService, AutoCloseable {
     }
 
     private static ChannelFuture write(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan) {
+        if (plan.head().status().code() >= 500 && !plan.head().headers().contains(ErrorResponses.ERROR_ID_HEADER)) {
+            // The planner's only 5xx: the front is out of file descriptors (FileErrors), told here with its id.
+            plan.discard();
+            plan = failure(ctx, facts, plan.head().status(), "cannot open a file: too many open files", null);
+        }
         if (facts.http10KeepAlive()) {
             // An HTTP/1.0 client keeps the connection only when the response says so explicitly.
             plan.head().headers().set(HttpHeaderNames.CONNECTION, HttpHeaderValues.KEEP_ALIVE);
         }
         return ResponseWriter.write(ctx, plan);
+    }
+
+    /** A 5xx on the front's side: reported with an error id (stderr, access log) that the answer carries too. */
+    private static ResponsePlan failure(ChannelHandlerContext ctx, RequestFacts facts, HttpResponseStatus status,
+                                        String cause, Throwable defect) {
+        String id = ErrorResponses.report(ctx.channel(), Failure.staticFiles(status, cause), defect);
+        return StatusResponses.failure(status, id, facts);
     }
 
     private static void relay(ChannelFuture written, ChannelPromise done) {

@@ -1,5 +1,6 @@
 package dev.front.staticfiles;
 
+import dev.front.core.ErrorResponses;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -20,7 +21,18 @@ final class StatusResponses {
 
     /** A status with a one-line text body (left out for HEAD, whose headers stay those of GET). */
     static ResponsePlan of(HttpResponseStatus status, RequestFacts request) {
-        byte[] body = (status.code() + " " + status.reasonPhrase() + "\n").getBytes(StandardCharsets.UTF_8);
+        return of(status, status.code() + " " + status.reasonPhrase() + "\n", request);
+    }
+
+    /** A 5xx that failed on the front's side, with its error id in the body and in a header (see ErrorResponses). */
+    static ResponsePlan failure(HttpResponseStatus status, String errorId, RequestFacts request) {
+        ResponsePlan plan = of(status, ErrorResponses.text(status, errorId), request);
+        plan.head().headers().set(ErrorResponses.ERROR_ID_HEADER, errorId);
+        return plan;
+    }
+
+    private static ResponsePlan of(HttpResponseStatus status, String text, RequestFacts request) {
+        byte[] body = text.getBytes(StandardCharsets.UTF_8);
         HttpResponse head = ResponseHeads.of(status);
         HttpHeaders headers = head.headers();
         headers.set(HttpHeaderNames.DATE, HttpDates.now());

@@ -292,13 +292,18 @@ class StaticFileServiceTest {
     }
 
     @Test
-    void aFullFileSystemQueueIs503WithRetryAfter() throws Exception {
+    void aFullFileSystemQueueIs503WithRetryAfterAndAnErrorId() throws Exception {
         HttpExchange busy = exchange(new StaticFileService("index.html", task -> {
             throw new RejectedExecutionException("queue full");
         }));
         HttpExchange.Response response = busy.single(get("/static/hello.txt"));
         assertThat(response.status()).isEqualTo(503);
         assertThat(response.header("Retry-After")).isEqualTo("1");
+        // a failure on the front's side: its error id is in a header, the body and (for the access log) the channel
+        String id = response.header("X-Front-Error-Id");
+        assertThat(id).matches("[0-9a-hjkmnp-tv-z]{10}");
+        assertThat(response.text()).isEqualTo("503 Service Unavailable (error id " + id + ")\n");
+        assertThat(busy.channel.attr(dev.front.core.RequestAttributes.ERROR_ID).get()).isEqualTo(id);
         assertThat(busy.channel.isOpen()).isTrue();
     }
 
