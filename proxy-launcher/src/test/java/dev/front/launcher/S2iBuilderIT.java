@@ -154,6 +154,30 @@ class S2iBuilderIT {
     }
 
     @Test
+    void withoutWhiskeyDjangosStaticRootIsCollectedAndServedByTheFront() throws Exception {
+        // The same project as the stock Python builder would get it: no .whiskey/ at all.
+        Path source = work.resolve("stock-src");
+        copyTree(work.resolve("django-src"), source);
+        deleteTree(source.resolve(".whiskey"));
+        Path root = work.resolve("stock-root");
+        Exec assembled = assemble(source, root, Map.of());
+        assertThat(assembled.status).as(assembled.output).isZero();
+        assertThat(assembled.output).contains("Collecting Django's static files");
+        Path app = root.resolve("src");
+        try (Started started = Started.run(root, Map.of())) {
+            started.awaitStatus("/admin/login/", 200);
+            try (RawHttp http = RawHttp.connect(started.port)) {
+                RawHttp.Response css = http.get("/static/admin/css/base.css");
+                assertThat(css.status()).isEqualTo(200);
+                assertThat(css.body()).isEqualTo(Files.readAllBytes(app.resolve("static/admin/css/base.css")));
+            }
+            assertThat(started.stderr()).contains("aliases: /static -> " + app.resolve("static"),
+                    "child: hello_world.wsgi under gunicorn");
+        }
+        assertThat(Files.readString(app.resolve("seen.log"))).contains("/admin/login/").doesNotContain("/static/");
+    }
+
+    @Test
     void aRepositoryWithOnlyWsgiPyRunsItUnderGunicorn() throws Exception {
         Path source = Files.createDirectories(work.resolve("wsgi-src"));
         Files.writeString(source.resolve("requirements.txt"), "gunicorn\n");
@@ -245,6 +269,14 @@ class S2iBuilderIT {
                     start_response('200 OK', [('Content-Type', 'text/plain')])
                     return [b'%s']
                 """.formatted(callable, text);
+    }
+
+    private static void copyTree(Path from, Path to) throws Exception {
+        assertThat(exec(List.of("cp", "-R", from.toString(), to.toString()), Map.of(), work).status).isZero();
+    }
+
+    private static void deleteTree(Path tree) throws Exception {
+        assertThat(exec(List.of("rm", "-rf", tree.toString()), Map.of(), work).status).isZero();
     }
 
     private static void hook(Path source, String name, String body) throws IOException {
