@@ -195,20 +195,31 @@ class S2iBuilderIT {
     }
 
     @Test
-    void appModuleNamesTheApplicationBeforeAnyWsgiPy() throws Exception {
+    void appModuleNamesTheApplicationBeforeAnyWsgiPyWithWebConcurrencyAndAppConfig() throws Exception {
         Path source = Files.createDirectories(work.resolve("module-src"));
         Files.createDirectories(source.resolve("shop"));
         Files.writeString(source.resolve("shop/__init__.py"), "");
-        Files.writeString(source.resolve("shop/web.py"), wsgiApp("app", "hello from APP_MODULE"));
+        Files.writeString(source.resolve("shop/web.py"), """
+                import os
+
+                def app(environ, start_response):
+                    start_response('200 OK', [('Content-Type', 'text/plain')])
+                    return [('hello from APP_MODULE, ' + os.environ.get('FROM_CONFIG', 'no APP_CONFIG')).encode()]
+                """);
+        // gunicorn reads APP_CONFIG; the bind in it loses to the front's socket given on the command line.
+        Files.writeString(source.resolve("gunicorn.conf.py"), "raw_env = ['FROM_CONFIG=APP_CONFIG read']\n"
+                + "bind = '127.0.0.1:1'\n");
         Files.writeString(source.resolve("wsgi.py"), wsgiApp("application", "the wrong application"));
         Path root = work.resolve("module-root");
         assertThat(assemble(source, root, Map.of()).status).isZero();
-        try (Started started = Started.run(root, Map.of("APP_MODULE", "shop.web:app", "WEB_CONCURRENCY", "2"))) {
+        try (Started started = Started.run(root, Map.of("APP_MODULE", "shop.web:app", "WEB_CONCURRENCY", "2",
+                "APP_CONFIG", "gunicorn.conf.py"))) {
             started.awaitStatus("/", 200);
             try (RawHttp http = RawHttp.connect(started.port)) {
-                assertThat(http.get("/").bodyText()).isEqualTo("hello from APP_MODULE");
+                assertThat(http.get("/").bodyText()).isEqualTo("hello from APP_MODULE, APP_CONFIG read");
             }
-            assertThat(started.stderr()).contains("child: shop.web under gunicorn").containsPattern("Booting worker(.|\\n)*Booting worker");
+            assertThat(started.stderr()).contains("child: shop.web under gunicorn");
+            started.awaitStderr("Booting worker(.|\\n)*Booting worker"); // WEB_CONCURRENCY=2: two workers
         }
     }
 
@@ -261,6 +272,31 @@ class S2iBuilderIT {
         assertThat(assembled.status).isNotZero();
         assertThat(assembled.output).contains("compiling assets")
                 .contains("assemble: .whiskey/action_hooks/build failed with status 3");
+    }
+
+    @Test
+    void savedArtifactsGiveTheNextBuildThePipCache() throws Exception {
+        Path source = Files.createDirectories(work.resolve("cache-src"));
+        Files.writeString(source.resolve("wsgi.py"), wsgiApp("application", "cached"));
+        Path first = work.resolve("cache-root-1");
+        assertThat(assemble(source, first, Map.of()).status).isZero();
+        Path empty = work.resolve("empty-artifacts.tar");
+        // Nothing cached yet: still a tar S2I can unpack, and nothing else on stdout.
+        assertThat(exec(List.of("sh", "-c", "\"$0\" > " + empty + " && tar tf " + empty,
+                SCRIPTS.resolve("save-artifacts").toString()), environment(first, Map.of()), work)).isEqualTo(
+                new Exec(0, ""));
+        Path cached = Files.createDirectories(first.resolve(".cache/pip/http")).resolve("entry");
+        Files.writeString(cached, "a cached download");
+        Path artifacts = Files.createDirectories(work.resolve("artifacts"));
+        assertThat(exec(List.of("sh", "-c", "\"$0\" | tar xf - -C " + artifacts,
+                SCRIPTS.resolve("save-artifacts").toString()), environment(first, Map.of()), work).status).isZero();
+        Path second = work.resolve("cache-root-2");
+        Map<String, String> env = environment(second, Map.of());
+        env.put("S2I_SOURCE_DIR", source.toString());
+        env.put("S2I_ARTIFACTS_DIR", artifacts.toString());
+        Exec assembled = exec(List.of(SCRIPTS.resolve("assemble").toString()), env, work);
+        assertThat(assembled.output).contains("Restoring the pip cache");
+        assertThat(second.resolve(".cache/pip/http/entry")).hasContent("a cached download");
     }
 
     private static String wsgiApp(String callable, String text) {
@@ -372,6 +408,18 @@ class S2iBuilderIT {
             }
             throw new AssertionError("GET " + path + " never answered " + status + " (last: " + last + ")\nstderr:\n"
                     + stderr());
+        }
+
+        /** Waits until the log matches {@code regex} (a worker may boot after the server answers). */
+        void awaitStderr(String regex) throws InterruptedException {
+            java.util.regex.Pattern pattern = java.util.regex.Pattern.compile(regex);
+            long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();
+            while (!pattern.matcher(stderr()).find()) {
+                if (System.nanoTime() > deadline) {
+                    throw new AssertionError("the log never matched " + regex + "\n" + stderr());
+                }
+                Thread.sleep(100);
+            }
         }
 
         int awaitExit() throws InterruptedException {
