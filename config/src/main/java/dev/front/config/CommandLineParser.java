@@ -40,7 +40,30 @@ public final class CommandLineParser {
             + " code, restart the container, or send the front HUP: it relays HUP to the server, and gunicorn and"
             + " uWSGI reload their workers on it)";
 
+    /**
+     * Headers whose value the front decides itself (framing, routing, forwarding facts, connection management): a
+     * request id under one of these names would be overwritten or would overwrite.
+     */
+    private static final java.util.Set<String> MANAGED_HEADERS = java.util.Set.of("host", "content-length",
+            "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "expect",
+            "proxy-connection", "proxy-authorization", "forwarded", "x-forwarded-for", "x-forwarded-proto",
+            "x-forwarded-port", "x-forwarded-host", "x-real-ip", "x-front-error-id");
+
     private CommandLineParser() {
+    }
+
+    /** An RFC 9110 token: what a header name may be. */
+    private static boolean headerName(String name) {
+        if (name.isEmpty()) {
+            return false;
+        }
+        for (int i = 0; i < name.length(); i++) {
+            char c = name.charAt(i);
+            if (c >= 0x7F || !(Character.isLetterOrDigit(c) || "!#$%&'*+-.^_`|~".indexOf(c) >= 0)) {
+                return false;
+            }
+        }
+        return true;
     }
 
     public static Outcome parse(List<String> args, Map<String, String> env) throws UsageException {
@@ -132,6 +155,10 @@ public final class CommandLineParser {
                 aliases.add(alias);
             }
         }
+        if (!headerName(o.requestIdHeader) || MANAGED_HEADERS.contains(o.requestIdHeader.toLowerCase(Locale.ROOT))) {
+            problems.add("--request-id-header: " + o.requestIdHeader + " (expected: a header name the front does not"
+                    + " manage itself, such as X-Request-ID or X-Correlation-ID)");
+        }
         if (o.directoryIndex.isEmpty() || o.directoryIndex.contains("/")) {
             problems.add("--directory-index: " + o.directoryIndex + " (expected: a file name)");
         }
@@ -192,7 +219,7 @@ public final class CommandLineParser {
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
-                appRoot, whiskey.userVars());
+                appRoot, whiskey.userVars(), o.requestIdHeader);
     }
 
     /**

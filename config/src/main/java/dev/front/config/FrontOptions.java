@@ -37,6 +37,11 @@ final class FrontOptions {
     @Option(names = "--directory-index", paramLabel = "NAME", description = "Index file of a directory (default: index.html).")
     String directoryIndex = "index.html";
 
+    @Option(names = "--request-id-header", paramLabel = "NAME",
+            description = "Header that carries each request's id to the child and back to the client (default:"
+                    + " X-Request-ID); kept from a --trust-proxy peer, made by the front otherwise.")
+    String requestIdHeader = "X-Request-ID";
+
     @Option(names = "--trust-proxy-header", paramLabel = "NAME",
             description = "A forwarding header the front may consume from a trusted peer (repeatable; default:"
                     + " none, every forwarding header from clients is dropped).")

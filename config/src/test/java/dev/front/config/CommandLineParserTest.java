@@ -47,6 +47,16 @@ class CommandLineParserTest {
     }
 
     @Test
+    void requestIdHeaderIsATokenTheFrontDoesNotManage() throws Exception {
+        assertThat(parse().requestIdHeader()).isEqualTo("X-Request-ID");
+        assertThat(parse("--request-id-header", "X-Correlation-ID").requestIdHeader()).isEqualTo("X-Correlation-ID");
+        for (String bad : List.of("Host", "x-forwarded-for", "Content-Length", "X Id", "", "Id:")) {
+            assertThat(problems("--request-id-header", bad)).singleElement().asString()
+                    .startsWith("--request-id-header: " + bad + " (expected: a header name the front does not manage");
+        }
+    }
+
+    @Test
     void portComesFromTheEnvironmentUnlessGiven() throws Exception {
         assertThat(parse(Map.of("PORT", "9000")).port()).isEqualTo(9000);
         assertThat(parse(Map.of("PORT", "9000"), "--port", "9001").port()).isEqualTo(9001);

@@ -56,7 +56,8 @@ public final class ErrorResponses {
     static FullHttpResponse of(Channel client, Failure failure, boolean close) {
         String id = report(client, failure, null);
         HttpResponseStatus status = failure.status();
-        FullHttpResponse response = of(status, text(status, id), close);
+        FullHttpResponse response = of(status, text(status, id, client.attr(RequestAttributes.REQUEST_ID).get()),
+                close);
         response.headers().set(ERROR_ID_HEADER, id);
         if (status.code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code()) {
             response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
@@ -64,9 +65,10 @@ public final class ErrorResponses {
         return response;
     }
 
-    /** The one-line body of a failure answer. */
-    public static String text(HttpResponseStatus status, String errorId) {
-        return status.code() + " " + status.reasonPhrase() + " (error id " + errorId + ")\n";
+    /** The one-line body of a failure answer; {@code requestId} may be {@code null}. */
+    public static String text(HttpResponseStatus status, String errorId, String requestId) {
+        return status.code() + " " + status.reasonPhrase() + " (error id " + errorId
+                + (requestId == null ? "" : ", request id " + requestId) + ")\n";
     }
 
     /**
@@ -77,7 +79,7 @@ public final class ErrorResponses {
      * @param defect a defect's exception, whose stack trace follows the line; {@code null} for a plain failure
      */
     public static String report(Channel client, Failure failure, Throwable defect) {
-        String id = FAILURES.report(failure, defect);
+        String id = FAILURES.report(failure, client.attr(RequestAttributes.REQUEST_ID).get(), defect);
         client.attr(RequestAttributes.ERROR_ID).set(id);
         return id;
     }

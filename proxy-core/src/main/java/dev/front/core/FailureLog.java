@@ -48,11 +48,14 @@ final class FailureLog {
 
     /** Returns a new id for {@code failure} and logs it, unless a line of its kind went out less than 1 s ago. */
     String report(Failure failure) {
-        return report(failure, null);
+        return report(failure, null, null);
     }
 
-    /** As {@link #report(Failure)}, with a defect's stack trace after the line. */
-    String report(Failure failure, Throwable defect) {
+    /**
+     * As {@link #report(Failure)}, naming the request's id when there is one, with a defect's stack trace after the
+     * line.
+     */
+    String report(Failure failure, String requestId, Throwable defect) {
         String id = newId();
         if (!log.isWarnEnabled()) {
             return id;
@@ -70,7 +73,8 @@ final class FailureLog {
             suppressed = window.suppressed;
             window.suppressed = 0;
         }
-        String line = failure.status().code() + " " + failure.status().reasonPhrase() + ", error id " + id + ": "
+        String line = failure.status().code() + " " + failure.status().reasonPhrase() + ", error id " + id
+                + (requestId == null ? "" : ", request id " + requestId) + ": "
                 + failure.cause() + (suppressed == 0 ? "" : " (" + suppressed + " more like it not logged since the"
                 + " last line)");
         if (defect == null) {

@@ -66,6 +66,8 @@ public final class FrontServer implements AutoCloseable {
                                 .addLast(HandlerNames.CODEC, new ClientCodec(decoder))
                                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                                 .addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler())
+                                .addLast(HandlerNames.REQUEST_ID, new RequestIdHandler(config.requestIdHeader(),
+                                        config.forwarded().networks()))
                                 .addLast(HandlerNames.OBSERVER, observer.newHandler())
                                 .addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding,
                                         config.limits()));

@@ -12,6 +12,8 @@ package dev.front.core;
  *       requests wait undecoded), and response encoding ({@link ClientCodec})</li>
  *   <li>{@link #FLOW}: hands the router one decoded message per read (one socket read can deliver several)</li>
  *   <li>{@link #KEEP_ALIVE}: the front's own keep-alive decision; closes after a response that ends the connection</li>
+ *   <li>{@link #REQUEST_ID}: the request's id (kept from a trusted proxy or made), on the request to the child and
+ *       on its response ({@link RequestIdHandler})</li>
  *   <li>{@link #OBSERVER}: access log and request metrics; sees each request and its response (status, body bytes,
  *       completion) exactly as the router reads and writes them, and changes nothing</li>
  *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
@@ -28,6 +30,7 @@ public final class HandlerNames {
     public static final String CODEC = "codec";
     public static final String FLOW = "flow";
     public static final String KEEP_ALIVE = "keepAlive";
+    public static final String REQUEST_ID = "requestId";
     public static final String OBSERVER = "observer";
     public static final String ROUTER = "router";
     public static final String LINGER = "linger";

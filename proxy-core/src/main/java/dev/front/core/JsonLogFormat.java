@@ -45,6 +45,10 @@ final class JsonLogFormat implements AccessLogFormat {
             line.append(",\"error_id\":");
             string(line, r.errorId());
         }
+        if (r.requestId() != null) {
+            line.append(",\"request_id\":");
+            string(line, r.requestId());
+        }
         return line.append('}').toString();
     }
 

@@ -19,6 +19,9 @@ public final class RequestAttributes {
      */
     public static final AttributeKey<String> ERROR_ID = AttributeKey.valueOf("front.errorId");
 
+    /** The current request's id ({@link RequestIdHandler}), for the access log and the front's error lines. */
+    public static final AttributeKey<String> REQUEST_ID = AttributeKey.valueOf("front.requestId");
+
     private RequestAttributes() {
     }
 }

@@ -38,6 +38,7 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
         int status;
         RouteKind route = RouteKind.FRONT;
         String errorId;
+        String requestId;
         HttpHeaders responseHeaders;
 
         Pending(String method, String target, String protocol, HttpHeaders requestHeaders, String client) {
@@ -73,8 +74,10 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
             ctx.channel().attr(RequestAttributes.ROUTE).set(null);
             // The client address is derived only for the log: the policy copies the headers, which metrics skip.
             String client = accessLog == null ? null : accessLog.clientAddress(ctx.channel(), request.headers());
-            pending.addLast(new Pending(request.method().name(), request.uri(), request.protocolVersion().text(),
-                    request.headers(), client));
+            Pending current = new Pending(request.method().name(), request.uri(), request.protocolVersion().text(),
+                    request.headers(), client);
+            current.requestId = ctx.channel().attr(RequestAttributes.REQUEST_ID).get(); // set just before, inbound
+            pending.addLast(current);
         }
         if (msg instanceof HttpContent content && !pending.isEmpty()) {
             pending.peekLast().bytesIn += content.content().readableBytes();
@@ -148,7 +151,8 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
             // The wall-clock start, derived here: a request without an access log reads that clock not at all.
             long startMillis = System.currentTimeMillis() - TimeUnit.NANOSECONDS.toMillis(nanos);
             accessLog.log(new RequestRecord(startMillis, p.client, AccessLog.peerAddress(ctx.channel()), p.method,
-                    p.target, p.protocol, p.status, complete, p.bytesIn, p.bytesOut, nanos, p.route, p.errorId, p.requestHeaders,
+                    p.target, p.protocol, p.status, complete, p.bytesIn, p.bytesOut, nanos, p.route, p.errorId,
+                    p.requestId, p.requestHeaders,
                     p.responseHeaders));
         }
     }

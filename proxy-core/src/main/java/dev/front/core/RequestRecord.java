@@ -18,10 +18,11 @@ import io.netty.handler.codec.http.HttpHeaders;
  * @param durationNanos   from the request head to the last response byte handed to the kernel
  * @param route           who answered
  * @param errorId         the id of the front's error answer, or {@code null}
+ * @param requestId       the request's id ({@code --request-id-header}), or {@code null} for an answer to no request
  * @param requestHeaders  the request's header lines
  * @param responseHeaders the response's header lines, or {@code null} when none was sent
  */
 record RequestRecord(long startMillis, String client, String peer, String method, String target, String protocol,
                      int status, boolean complete, long bytesIn, long bytesOut, long durationNanos, RouteKind route, String errorId,
-                     HttpHeaders requestHeaders, HttpHeaders responseHeaders) {
+                     String requestId, HttpHeaders requestHeaders, HttpHeaders responseHeaders) {
 }

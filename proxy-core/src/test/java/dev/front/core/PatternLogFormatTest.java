@@ -18,7 +18,7 @@ class PatternLogFormatTest {
     static RequestRecord record(String target, int status, long bytesOut, HttpHeaders requestHeaders) {
         HttpHeaders response = new DefaultHttpHeaders().set("Content-Type", "text/html");
         return new RequestRecord(START, "198.51.100.7", "10.0.0.5", "GET", target, "HTTP/1.1", status, true, 12,
-                bytesOut, 2_345_678, RouteKind.FORWARDED, null, requestHeaders, response);
+                bytesOut, 2_345_678, RouteKind.FORWARDED, null, null, requestHeaders, response);
     }
 
     /** %t is written in the front's zone, as Apache does. */
@@ -70,7 +70,7 @@ class PatternLogFormatTest {
     @Test
     void abortedRequestsHaveADashStatusWhenNothingWasSent() {
         RequestRecord aborted = new RequestRecord(START, "a", "a", "GET", "/", "HTTP/1.1", 0, false, 0, 0, 1,
-                RouteKind.FORWARDED, null, new DefaultHttpHeaders(), null);
+                RouteKind.FORWARDED, null, null, new DefaultHttpHeaders(), null);
         assertThat(PatternLogFormat.parse("%s %b %{Content-Type}o").format(aborted)).isEqualTo("- - -");
     }
 }

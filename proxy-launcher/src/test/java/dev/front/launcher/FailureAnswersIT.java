@@ -64,7 +64,8 @@ class FailureAnswersIT {
             RawHttp.Response bad = exchange(front, "GET /bad HTTP/1.1\r\n\r\n"); // HTTP/1.1 without Host
             assertThat(bad.status()).isEqualTo(400);
             String id = bad.header("x-front-error-id");
-            assertThat(bad.bodyText()).isEqualTo("400 Bad Request (error id " + id + ")\n");
+            assertThat(bad.bodyText()).isEqualTo("400 Bad Request (error id " + id + ", request id "
+                    + bad.header("x-request-id") + ")\n");
             assertThat(await(front::stdout, "400 /bad " + id)).isTrue();
             assertThat(warnLines(front, id)).singleElement().asString().contains("HTTP/1.1 request without Host");
             // A 404 (no upstream, nothing failed) carries no id.
@@ -146,14 +147,19 @@ class FailureAnswersIT {
         String id = response.header("x-front-error-id");
         assertThat(id).as(response.statusLine()).isNotNull();
         assertThat(ID.matcher(id).matches()).as(id).isTrue();
-        assertThat(response.bodyText()).isEqualTo(statusText + " (error id " + id + ")\n");
+        // The request's id too, unless no request was read (a head that never ended).
+        String requestId = response.header("x-request-id");
+        assertThat(requestId == null).as("no request id").isEqualTo(target.equals("-"));
+        String ids = "error id " + id + (requestId == null ? "" : ", request id " + requestId);
+        assertThat(response.bodyText()).isEqualTo(statusText + " (" + ids + ")\n");
         assertThat(await(front::stdout, "\"error_id\":\"" + id + "\"")).as(front.stdout()).isTrue();
         Map<String, Object> logged = front.stdout().lines().map(line -> new Yaml().<Map<String, Object>>load(line))
                 .filter(line -> id.equals(line.get("error_id"))).findFirst().orElseThrow();
         assertThat(logged).containsEntry("target", target).containsEntry("status", response.status());
+        assertThat(logged.get("request_id")).isEqualTo(requestId);
         assertThat(await(front::stderr, id)).isTrue();
         assertThat(warnLines(front, id)).singleElement().asString()
-                .contains(" WARN ", statusText + ", error id " + id + ": ", cause);
+                .contains(" WARN ", statusText + ", " + ids + ": ", cause);
         return id;
     }
 

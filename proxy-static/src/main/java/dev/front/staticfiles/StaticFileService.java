@@ -4,6 +4,7 @@ import dev.front.core.AliasRequest;
 import dev.front.core.AliasService;
 import dev.front.core.ErrorResponses;
 import dev.front.core.Failure;
+import dev.front.core.RequestAttributes;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
@@ -129,7 +130,7 @@ public final class StaticFileService implements AliasService, AutoCloseable {
     private static ResponsePlan failure(ChannelHandlerContext ctx, RequestFacts facts, HttpResponseStatus status,
                                         String cause, Throwable defect) {
         String id = ErrorResponses.report(ctx.channel(), Failure.staticFiles(status, cause), defect);
-        return StatusResponses.failure(status, id, facts);
+        return StatusResponses.failure(status, id, ctx.channel().attr(RequestAttributes.REQUEST_ID).get(), facts);
     }
 
     private static void relay(ChannelFuture written, ChannelPromise done) {

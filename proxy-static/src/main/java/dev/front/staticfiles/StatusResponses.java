@@ -25,8 +25,8 @@ final class StatusResponses {
     }
 
     /** A 5xx that failed on the front's side, with its error id in the body and in a header (see ErrorResponses). */
-    static ResponsePlan failure(HttpResponseStatus status, String errorId, RequestFacts request) {
-        ResponsePlan plan = of(status, ErrorResponses.text(status, errorId), request);
+    static ResponsePlan failure(HttpResponseStatus status, String errorId, String requestId, RequestFacts request) {
+        ResponsePlan plan = of(status, ErrorResponses.text(status, errorId, requestId), request);
         plan.head().headers().set(ErrorResponses.ERROR_ID_HEADER, errorId);
         return plan;
     }
