@@ -68,6 +68,7 @@ public final class ForwardingService {
         this.upstreamChannels = new ReflectiveChannelFactory<>(transport.channelFor(upstreamAddress));
         this.config = config;
         this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
+        metrics.watchSaturation(limiter);
         this.webSockets = config.webSocket() ? new TunnelCap(config.maxWebSockets()) : null;
         this.upstreamAddress = upstreamAddress;
         this.policy = policy;

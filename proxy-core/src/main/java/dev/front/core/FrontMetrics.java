@@ -45,6 +45,8 @@ public final class FrontMetrics {
     private final Counter childRestarts;
     private final Counter orphansReaped;
     private final Counter accessLogDropped;
+    /** Set once the forwarding service exists; a front that only serves files is never saturated. */
+    private volatile ConcurrencyLimiter saturationSource;
     /** By {@link ProxyHeader} ordinal, then {@link ForwardedHeaderPolicy.DropReason} ordinal. */
     private final Counter[][] forwardingHeadersDropped =
             new Counter[ProxyHeader.values().length][ForwardedHeaderPolicy.DropReason.values().length];
@@ -75,6 +77,10 @@ public final class FrontMetrics {
         }
         Gauge.builder("front.connections.open", openConnections, AtomicInteger::get)
                 .description("Client connections open now").register(registry);
+        Gauge.builder("front.saturation", this, m -> m.saturationSource == null ? 0 : m.saturationSource.saturation())
+                .description("(requests forwarded now + requests waiting for a slot) / --max-concurrency: above 1 "
+                        + "requests queue in the front; meant for autoscaling. Without a cap, the requests in flight")
+                .register(registry);
         Gauge.builder("front.queue.depth", queueDepth, AtomicInteger::get)
                 .description("Requests waiting for the child now (starting, restarting)").register(registry);
         queueWait = Timer.builder("front.queue.wait")
@@ -113,6 +119,11 @@ public final class FrontMetrics {
                 .description("1 while the child accepts connections, 0 while it starts, restarts or stops")
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /** Feeds {@code front_saturation} from the forwarding service's concurrency cap. */
+    void watchSaturation(ConcurrencyLimiter limiter) {
+        saturationSource = limiter;
     }
 
     /**
