@@ -18,11 +18,14 @@ final class ClientAddressChain {
      * @param client  the client's address (4 or 16 bytes, IPv4-mapped already unmapped), or {@code null} when no
      *                valid element was found before the walk stopped
      * @param invalid the first invalid element met on the walk (for strict mode's answer), or {@code null}
+     * @param beyondHops the walk used up {@code trustedHops} on addresses all in a {@code --trust-proxy} network and
+     *                more elements were left: the chain has more trusted proxies than {@code --trusted-hops}, so the
+     *                "client" is one of them (never set when every address is trusted: then nothing tells)
      */
-    record Walk(byte[] client, String invalid) {
+    record Walk(byte[] client, String invalid, boolean beyondHops) {
     }
 
-    private static final Walk NOTHING = new Walk(null, null);
+    private static final Walk NOTHING = new Walk(null, null, false);
 
     private final Cidr[] networks;
     private final int trustedHops;
@@ -39,8 +42,8 @@ final class ClientAddressChain {
 
     Walk walk(List<String> lines, ProxyHeader.Syntax syntax) {
         // X-Real-IP and X-Client-IP name one address: only the nearest proxy's (last) value counts.
-        int hops = syntax == ProxyHeader.Syntax.ADDRESS_LIST || syntax == ProxyHeader.Syntax.FORWARDED_FOR
-                ? trustedHops : 1;
+        boolean list = syntax == ProxyHeader.Syntax.ADDRESS_LIST || syntax == ProxyHeader.Syntax.FORWARDED_FOR;
+        int hops = list ? trustedHops : 1;
         HeaderElements elements = new HeaderElements(lines);
         byte[] client = null;
         int taken = 0;
@@ -49,14 +52,17 @@ final class ClientAddressChain {
                     ? forwardedFor(elements.text(), elements.start(), elements.end())
                     : IpAddresses.parseNode(elements.text(), elements.start(), elements.end());
             if (address == null) {
-                return new Walk(client, elements.text().substring(elements.start(), elements.end()));
+                return new Walk(client, elements.text().substring(elements.start(), elements.end()), false);
             }
             client = address;
-            if (++taken >= hops || !isTrusted(address)) {
+            if (!isTrusted(address)) {
                 break;
             }
+            if (++taken >= hops) {
+                return new Walk(client, null, list && networks.length > 0 && elements.previous());
+            }
         }
-        return client == null ? NOTHING : new Walk(client, null);
+        return client == null ? NOTHING : new Walk(client, null, false);
     }
 
     /** Whether an address (unmapped) is a trusted proxy; with no networks configured every address is. */

@@ -84,6 +84,15 @@ final class ConcurrencyLimiter {
         return next;
     }
 
+    /**
+     * Requests holding a slot plus those waiting for one, per slot: 1 is exactly full, above 1 requests queue. With
+     * no cap the front cannot know how many the child takes at once, so it answers the requests in flight (as if
+     * the cap were 1): still rising with load, never scaled to the child.
+     */
+    synchronized double saturation() {
+        return (inUse + queue.size()) / (double) Math.max(capacity, 1);
+    }
+
     synchronized int inUse() {
         return inUse;
     }

@@ -188,7 +188,11 @@ final class ForwardExchange implements Exchange {
             answer(Failure.forwardedHeaders(rejected.reason()), true);
             return;
         }
-        upstreamHeaders = ((ForwardedHeaderPolicy.Result.Forward) result).headers();
+        ForwardedHeaderPolicy.Result.Forward forward = (ForwardedHeaderPolicy.Result.Forward) result;
+        upstreamHeaders = forward.headers();
+        if (forward.dropped() != ForwardedHeaderPolicy.Dropped.NONE) {
+            service.trustAlarm().dropped(forward.dropped(), peer);
+        }
         upstreamHeaders.remove(HttpHeaderNames.EXPECT)
                 .remove(HttpHeaderNames.TRANSFER_ENCODING)
                 .remove(HttpHeaderNames.CONTENT_LENGTH)

@@ -33,14 +33,64 @@ public final class ForwardedHeaderPolicy {
 
     /** What to do with one request. */
     public sealed interface Result {
-        /** Forward with these headers; {@code facts} is what they say. */
-        record Forward(ForwardedFacts facts, HttpHeaders headers) implements Result {
+        /**
+         * Forward with these headers; {@code facts} is what they say; {@code dropped} is which forwarding headers of
+         * the request were not believed, and why ({@link Dropped#NONE} when all were, or there were none).
+         */
+        record Forward(ForwardedFacts facts, HttpHeaders headers, Dropped dropped) implements Result {
         }
 
         /** Strict mode only: a forwarding header name or value was invalid; the caller answers 400. */
         record Rejected(String reason) implements Result {
         }
     }
+
+    /** Why a forwarding header of a request was not believed; {@link #label()} is the metric's label value. */
+    public enum DropReason {
+        /** Named by {@code --trust-proxy-header}, but the peer is not in a {@code --trust-proxy} network. */
+        UNTRUSTED_PEER("untrusted_peer"),
+        /** Not named by {@code --trust-proxy-header} (or {@code --trusted-hops 0}): never read from anyone. */
+        UNTRUSTED_HEADER("untrusted_header"),
+        /** Trusted and from a trusted peer, but the value the front had to read was not valid. */
+        INVALID("invalid"),
+        /**
+         * An address list walked to {@code --trusted-hops} trusted proxies with elements left: the client address
+         * taken is itself a trusted proxy's, so {@code --trusted-hops} is probably too low.
+         */
+        TOO_MANY_HOPS("too_many_hops");
+
+        private final String label;
+
+        DropReason(String label) {
+            this.label = label;
+        }
+
+        public String label() {
+            return label;
+        }
+    }
+
+    /**
+     * The forwarding headers of one request that were not believed, one bit mask per {@link DropReason} over the
+     * {@link ProxyHeader} ordinals: the fixed set of names {@code --trust-proxy-header} accepts, so a caller may use
+     * them as metric labels. Every other look-alike is removed without being counted.
+     */
+    public record Dropped(int untrustedPeer, int untrustedHeader, int invalid, int tooManyHops) {
+
+        public static final Dropped NONE = new Dropped(0, 0, 0, 0);
+
+        /** The headers dropped for {@code reason}, as a bit mask over {@link ProxyHeader} ordinals. */
+        public int headers(DropReason reason) {
+            return switch (reason) {
+                case UNTRUSTED_PEER -> untrustedPeer;
+                case UNTRUSTED_HEADER -> untrustedHeader;
+                case INVALID -> invalid;
+                case TOO_MANY_HOPS -> tooManyHops;
+            };
+        }
+    }
+
+    private static final ProxyHeader[] PROXY_HEADERS = ProxyHeader.values();
 
     static final AsciiString X_FORWARDED_FOR = AsciiString.cached("X-Forwarded-For");
     static final AsciiString X_FORWARDED_PROTO = AsciiString.cached("X-Forwarded-Proto");
@@ -79,11 +129,12 @@ public final class ForwardedHeaderPolicy {
             trustedNames[i] = trusted[i].wireName();
             factMasks[trusted[i].fact().ordinal()] |= 1 << i;
         }
-        List<String> removed = new ArrayList<>(ALWAYS_REMOVED);
-        for (ProxyHeader header : ProxyHeader.values()) {
-            removed.add(header.wireName());
+        // Every name --trust-proxy-header accepts is watched: removed like the rest, but the policy can say it dropped it.
+        CharSequence[] watched = new CharSequence[PROXY_HEADERS.length];
+        for (ProxyHeader header : PROXY_HEADERS) {
+            watched[header.ordinal()] = header.wireName();
         }
-        this.names = new HeaderNameTable(removed, trustedNames);
+        this.names = new HeaderNameTable(ALWAYS_REMOVED, trustedNames, watched);
         Cidr[] networks = config.networks().toArray(Cidr[]::new);
         this.chain = new ClientAddressChain(networks, Math.max(config.trustedHops(), 1));
         this.consumesNothing = trusted.length == 0 || config.trustedHops() == 0;
@@ -112,6 +163,7 @@ public final class ForwardedHeaderPolicy {
         List<String> connectionNamed = connectionNamed(requestHeaders);
         HttpHeaders out = HEADERS.newHeaders();
         int present = 0;
+        int unread = 0;
         for (Iterator<Map.Entry<CharSequence, CharSequence>> it = requestHeaders.iteratorCharSequence(); it.hasNext(); ) {
             Map.Entry<CharSequence, CharSequence> header = it.next();
             CharSequence name = header.getKey();
@@ -122,6 +174,8 @@ public final class ForwardedHeaderPolicy {
                 }
             } else if (code >= 0) {
                 present |= 1 << code;
+            } else if (code <= HeaderNameTable.WATCHED) {
+                unread |= 1 << (HeaderNameTable.WATCHED - code);
             } else if (code == HeaderNameTable.INVALID && strict) {
                 return new Result.Rejected("invalid header name: " + clip(name));
             }
@@ -133,12 +187,28 @@ public final class ForwardedHeaderPolicy {
         String scheme = null;
         int port = -1;
         String host = null;
-        if (present != 0 && !consumesNothing && peerBytes != null && chain.isTrusted(peerBytes)) {
+        int untrustedPeer = 0;
+        int invalid = 0;
+        int tooManyHops = 0;
+        if (present != 0 && (consumesNothing || peerBytes == null || !chain.isTrusted(peerBytes))) {
+            // --trusted-hops 0 trusts no peer by choice: nothing to alarm about, so those count as untrusted headers.
+            if (consumesNothing) {
+                unread |= ordinals(present);
+            } else {
+                untrustedPeer = ordinals(present);
+            }
+        } else if (present != 0) {
             ProxyHeader header = chosen(present, ProxyHeader.Fact.CLIENT_ADDRESS);
             if (header != null) {
                 ClientAddressChain.Walk walk = chain.walk(requestHeaders.getAll(header.wireName()), header.syntax());
-                if (walk.invalid() != null && strict) {
-                    return rejected(header, walk.invalid(), "an IP address, optionally with a port");
+                if (walk.invalid() != null) {
+                    if (strict) {
+                        return rejected(header, walk.invalid(), "an IP address, optionally with a port");
+                    }
+                    invalid |= 1 << header.ordinal();
+                }
+                if (walk.beyondHops()) {
+                    tooManyHops |= 1 << header.ordinal();
                 }
                 if (walk.client() != null) {
                     clientAddress = format(walk.client());
@@ -150,8 +220,11 @@ public final class ForwardedHeaderPolicy {
                 if (value != null) {
                     boolean onOff = header.syntax() == ProxyHeader.Syntax.ON_OFF;
                     scheme = onOff ? ForwardedValues.onOff(value) : ForwardedValues.scheme(value);
-                    if (scheme == null && strict) {
-                        return rejected(header, value, onOff ? "on, off, true, false, 1 or 0" : "http or https");
+                    if (scheme == null) {
+                        if (strict) {
+                            return rejected(header, value, onOff ? "on, off, true, false, 1 or 0" : "http or https");
+                        }
+                        invalid |= 1 << header.ordinal();
                     }
                 }
             }
@@ -160,8 +233,11 @@ public final class ForwardedHeaderPolicy {
                 String value = HeaderElements.last(requestHeaders.getAll(header.wireName()));
                 if (value != null) {
                     port = ForwardedValues.port(value);
-                    if (port < 0 && strict) {
-                        return rejected(header, value, "a port 1..65535");
+                    if (port < 0) {
+                        if (strict) {
+                            return rejected(header, value, "a port 1..65535");
+                        }
+                        invalid |= 1 << header.ordinal();
                     }
                 }
             }
@@ -173,6 +249,8 @@ public final class ForwardedHeaderPolicy {
                         host = value;
                     } else if (strict) {
                         return rejected(header, value, "host[:port]");
+                    } else {
+                        invalid |= 1 << header.ordinal();
                     }
                 }
             }
@@ -194,7 +272,18 @@ public final class ForwardedHeaderPolicy {
         if (host != null) {
             out.add(X_FORWARDED_HOST, host);
         }
-        return new Result.Forward(new ForwardedFacts(clientAddress, scheme, port, host), out);
+        Dropped dropped = (untrustedPeer | unread | invalid | tooManyHops) == 0 ? Dropped.NONE
+                : new Dropped(untrustedPeer, unread, invalid, tooManyHops);
+        return new Result.Forward(new ForwardedFacts(clientAddress, scheme, port, host), out, dropped);
+    }
+
+    /** A mask over {@link #trusted} indices as one over {@link ProxyHeader} ordinals. */
+    private int ordinals(int trustedMask) {
+        int mask = 0;
+        for (int bits = trustedMask; bits != 0; bits &= bits - 1) {
+            mask |= 1 << trusted[Integer.numberOfTrailingZeros(bits)].ordinal();
+        }
+        return mask;
     }
 
     /** Of the trusted headers present that carry {@code fact}, the one listed last; or {@code null}. */

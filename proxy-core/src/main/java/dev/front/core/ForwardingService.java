@@ -51,6 +51,7 @@ public final class ForwardingService {
     private final int listenerPort;
 
     private final FrontMetrics metrics;
+    private final TrustAlarm trustAlarm;
     private final ChannelFactory<? extends Channel> upstreamChannels;
     /** Set once, before the first request, for an upstream the front does not supervise; else {@code null}. */
     private volatile UpstreamWatch watch;
@@ -63,9 +64,11 @@ public final class ForwardingService {
                              Limits limits, ForwardingConfig config, ChildGate gate, boolean supervised,
                              int listenerPort, FrontMetrics metrics) {
         this.metrics = metrics;
+        this.trustAlarm = new TrustAlarm(metrics, LOG, System::nanoTime);
         this.upstreamChannels = new ReflectiveChannelFactory<>(transport.channelFor(upstreamAddress));
         this.config = config;
         this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
+        metrics.watchSaturation(limiter);
         this.webSockets = config.webSocket() ? new TunnelCap(config.maxWebSockets()) : null;
         this.upstreamAddress = upstreamAddress;
         this.policy = policy;
@@ -125,6 +128,10 @@ public final class ForwardingService {
 
     FrontMetrics metrics() {
         return metrics;
+    }
+
+    TrustAlarm trustAlarm() {
+        return trustAlarm;
     }
 
     ForwardedHeaderPolicy policy() {

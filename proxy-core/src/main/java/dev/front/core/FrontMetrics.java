@@ -1,5 +1,6 @@
 package dev.front.core;
 
+import dev.front.config.ProxyHeader;
 import io.micrometer.core.instrument.Counter;
 import io.micrometer.core.instrument.Gauge;
 import io.micrometer.core.instrument.Timer;
@@ -44,6 +45,11 @@ public final class FrontMetrics {
     private final Counter childRestarts;
     private final Counter orphansReaped;
     private final Counter accessLogDropped;
+    /** Set once the forwarding service exists; a front that only serves files is never saturated. */
+    private volatile ConcurrencyLimiter saturationSource;
+    /** By {@link ProxyHeader} ordinal, then {@link ForwardedHeaderPolicy.DropReason} ordinal. */
+    private final Counter[][] forwardingHeadersDropped =
+            new Counter[ProxyHeader.values().length][ForwardedHeaderPolicy.DropReason.values().length];
 
     public FrontMetrics() {
         for (RouteKind route : RouteKind.values()) {
@@ -71,6 +77,10 @@ public final class FrontMetrics {
         }
         Gauge.builder("front.connections.open", openConnections, AtomicInteger::get)
                 .description("Client connections open now").register(registry);
+        Gauge.builder("front.saturation", this, m -> m.saturationSource == null ? 0 : m.saturationSource.saturation())
+                .description("(requests forwarded now + requests waiting for a slot) / --max-concurrency: above 1 "
+                        + "requests queue in the front; meant for autoscaling. Without a cap, the requests in flight")
+                .register(registry);
         Gauge.builder("front.queue.depth", queueDepth, AtomicInteger::get)
                 .description("Requests waiting for the child now (starting, restarting)").register(registry);
         queueWait = Timer.builder("front.queue.wait")
@@ -83,6 +93,16 @@ public final class FrontMetrics {
                 .description("Orphaned processes the front reaped as their parent").register(registry);
         accessLogDropped = Counter.builder("front.access.log.dropped")
                 .description("Access log lines dropped because stdout could not keep up").register(registry);
+        // Labels come from two fixed enums, never from request text: at most 14 x 4 series.
+        for (ProxyHeader header : ProxyHeader.values()) {
+            for (ForwardedHeaderPolicy.DropReason reason : ForwardedHeaderPolicy.DropReason.values()) {
+                forwardingHeadersDropped[header.ordinal()][reason.ordinal()] =
+                        Counter.builder("front.forwarding.headers.dropped")
+                                .description("Forwarding headers of forwarded requests the front did not believe, by "
+                                        + "header and reason (once per request and header)")
+                                .tags("header", header.wireName(), "reason", reason.label()).register(registry);
+            }
+        }
     }
 
     private static Duration[] millis(long... values) {
@@ -99,6 +119,11 @@ public final class FrontMetrics {
                 .description("1 while the child accepts connections, 0 while it starts, restarts or stops")
                 .strongReference(true)
                 .register(registry);
+    }
+
+    /** Feeds {@code front_saturation} from the forwarding service's concurrency cap. */
+    void watchSaturation(ConcurrencyLimiter limiter) {
+        saturationSource = limiter;
     }
 
     /**
@@ -149,6 +174,15 @@ public final class FrontMetrics {
 
     public void orphansReaped(int count) {
         orphansReaped.increment(count);
+    }
+
+    /** Counts each header of {@code dropped} once under its reason. */
+    void forwardingHeadersDropped(ForwardedHeaderPolicy.Dropped dropped) {
+        for (ForwardedHeaderPolicy.DropReason reason : ForwardedHeaderPolicy.DropReason.values()) {
+            for (int bits = dropped.headers(reason); bits != 0; bits &= bits - 1) {
+                forwardingHeadersDropped[Integer.numberOfTrailingZeros(bits)][reason.ordinal()].increment();
+            }
+        }
     }
 
     void accessLogDropped() {

@@ -14,6 +14,11 @@ final class HeaderNameTable {
     static final int REMOVE = -2;
     /** A name outside {@code [A-Za-z0-9-]+}: dropped (or the request refused in strict mode). */
     static final int INVALID = -3;
+    /**
+     * The first of the codes of watched names: {@code WATCHED - j} for the j-th. Removed like {@link #REMOVE}, but
+     * told apart so the policy can say which forwarding header it dropped.
+     */
+    static final int WATCHED = -16;
 
     private static final AsciiString FORWARDED_PREFIX = AsciiString.cached("x-forwarded-");
 
@@ -27,8 +32,16 @@ final class HeaderNameTable {
      *                from the forwarded set too)
      */
     HeaderNameTable(Iterable<? extends CharSequence> removed, CharSequence[] trusted) {
+        this(removed, trusted, new CharSequence[0]);
+    }
+
+    /**
+     * @param watched names removed too, answered as {@link #watched(int) watched(j)} by {@link #classify} unless they
+     *                are also trusted (a trusted name answers its index)
+     */
+    HeaderNameTable(Iterable<? extends CharSequence> removed, CharSequence[] trusted, CharSequence[] watched) {
         int size = 64;
-        int count = trusted.length;
+        int count = trusted.length + watched.length;
         for (CharSequence ignored : removed) {
             count++;
         }
@@ -40,6 +53,9 @@ final class HeaderNameTable {
         mask = size - 1;
         for (CharSequence name : removed) {
             put(name, REMOVE);
+        }
+        for (int j = 0; j < watched.length; j++) {
+            put(watched[j], watched(j));
         }
         for (int i = 0; i < trusted.length; i++) {
             put(trusted[i], i);
@@ -55,7 +71,12 @@ final class HeaderNameTable {
         codes[slot] = code;
     }
 
-    /** {@link #KEEP}, {@link #REMOVE}, {@link #INVALID}, or the index of a trusted name. */
+    /** The code of the j-th watched name; {@code WATCHED - code} gives j back. */
+    static int watched(int j) {
+        return WATCHED - j;
+    }
+
+    /** {@link #KEEP}, {@link #REMOVE}, {@link #INVALID}, a {@link #watched} code, or the index of a trusted name. */
     int classify(CharSequence name) {
         int length = name.length();
         if (length == 0) {

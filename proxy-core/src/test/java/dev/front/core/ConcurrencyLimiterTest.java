@@ -32,6 +32,27 @@ class ConcurrencyLimiterTest {
     }
 
     @Test
+    void saturationIsSlotsInUsePlusWaitersPerSlot() {
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(2);
+        assertThat(limiter.saturation()).isZero();
+        ConcurrencyLimiter.Ticket a = acquire(limiter, "a");
+        assertThat(limiter.saturation()).isEqualTo(0.5);
+        ConcurrencyLimiter.Ticket b = acquire(limiter, "b");
+        ConcurrencyLimiter.Ticket c = acquire(limiter, "c");
+        assertThat(limiter.saturation()).isEqualTo(1.5);
+        a.release();
+        b.release();
+        c.release();
+        assertThat(limiter.saturation()).isZero();
+
+        ConcurrencyLimiter uncapped = new ConcurrencyLimiter(0);
+        acquire(uncapped, "x");
+        acquire(uncapped, "y");
+        acquire(uncapped, "z");
+        assertThat(uncapped.saturation()).as("no cap: the requests in flight").isEqualTo(3);
+    }
+
+    @Test
     void aWaiterThatGivesUpLeavesTheQueueAndTakesNoSlot() {
         ConcurrencyLimiter limiter = new ConcurrencyLimiter(1);
         ConcurrencyLimiter.Ticket a = acquire(limiter, "a");

@@ -454,7 +454,71 @@ class ForwardedHeaderPolicyTest {
         assertThat(strict.evaluate(peer("10.1.1.1"), LISTENER, headers(List.of("X-Forwarded-For: garbage, 198.51.100.7"))))
                 .isEqualTo(new Result.Forward(new ForwardedFacts("198.51.100.7", "http", LISTENER, null),
                         forward(strict.evaluate(peer("10.1.1.1"), LISTENER,
-                                headers(List.of("X-Forwarded-For: garbage, 198.51.100.7")))).headers()));
+                                headers(List.of("X-Forwarded-For: garbage, 198.51.100.7")))).headers(),
+                        ForwardedHeaderPolicy.Dropped.NONE));
+    }
+
+    // ---- what was dropped, and why ------------------------------------------------------------------------------------
+
+    private static ForwardedHeaderPolicy.Dropped dropped(Options options, String peer, String... lines) {
+        return forward(new ForwardedHeaderPolicy(options.config()).evaluate(peer(peer), LISTENER,
+                headers(List.of(lines)))).dropped();
+    }
+
+    private static int mask(dev.front.config.ProxyHeader... headers) {
+        int mask = 0;
+        for (dev.front.config.ProxyHeader header : headers) {
+            mask |= 1 << header.ordinal();
+        }
+        return mask;
+    }
+
+    @Test
+    void trustedHeadersFromAnUntrustedPeerAreDroppedAsUntrustedPeer() {
+        Options options = Options.trust("10.0.0.0/8").headers("X-Forwarded-For", "X-Forwarded-Proto");
+        assertThat(dropped(options, "192.0.2.9", "X-Forwarded-For: 6.6.6.6", "X-Forwarded-Proto: https",
+                "X-Real-IP: 6.6.6.6")).isEqualTo(new ForwardedHeaderPolicy.Dropped(
+                mask(dev.front.config.ProxyHeader.X_FORWARDED_FOR, dev.front.config.ProxyHeader.X_FORWARDED_PROTO),
+                mask(dev.front.config.ProxyHeader.X_REAL_IP), 0, 0));
+    }
+
+    @Test
+    void headersNobodyMaySetAreDroppedAsUntrustedHeaderFromAnyPeer() {
+        Options options = Options.trust("10.0.0.0/8").headers("X-Forwarded-For");
+        assertThat(dropped(options, "10.1.1.1", "X-Forwarded-For: 198.51.100.7", "X-Forwarded-Host: evil.example",
+                "Forwarded: for=1.2.3.4", "X-Forwarded-Prefix: /x")).isEqualTo(new ForwardedHeaderPolicy.Dropped(0,
+                mask(dev.front.config.ProxyHeader.X_FORWARDED_HOST, dev.front.config.ProxyHeader.FORWARDED), 0, 0));
+        // --trusted-hops 0 trusts nobody on purpose: no untrusted-peer alarm for it.
+        assertThat(dropped(options.hops(0), "192.0.2.9", "X-Forwarded-For: 6.6.6.6"))
+                .isEqualTo(new ForwardedHeaderPolicy.Dropped(0, mask(dev.front.config.ProxyHeader.X_FORWARDED_FOR), 0, 0));
+    }
+
+    @Test
+    void badValuesFromATrustedPeerAreDroppedAsInvalid() {
+        assertThat(dropped(ALL, PEER, "X-Forwarded-For: junk", "X-Forwarded-Proto: gopher", "X-Forwarded-Port: 0",
+                "X-Forwarded-Host: a/b")).isEqualTo(new ForwardedHeaderPolicy.Dropped(0, 0,
+                mask(dev.front.config.ProxyHeader.X_FORWARDED_FOR, dev.front.config.ProxyHeader.X_FORWARDED_PROTO,
+                        dev.front.config.ProxyHeader.X_FORWARDED_PORT, dev.front.config.ProxyHeader.X_FORWARDED_HOST),
+                0));
+        assertThat(dropped(ALL, PEER, "X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https",
+                "X-Forwarded-Port: 443", "X-Forwarded-Host: example.org")).isSameAs(ForwardedHeaderPolicy.Dropped.NONE);
+    }
+
+    @Test
+    void aChainOfMoreTrustedProxiesThanTrustedHopsIsTooManyHops() {
+        Options options = Options.trust("10.0.0.0/8").headers("X-Forwarded-For");
+        int xff = mask(dev.front.config.ProxyHeader.X_FORWARDED_FOR);
+        // The hop taken (10.2.2.2) is one of ours and more were left: the client seen is a proxy.
+        assertThat(dropped(options, "10.1.1.1", "X-Forwarded-For: 198.51.100.7, 10.2.2.2"))
+                .isEqualTo(new ForwardedHeaderPolicy.Dropped(0, 0, 0, xff));
+        assertThat(dropped(options.hops(2), "10.1.1.1", "X-Forwarded-For: 198.51.100.7, 10.2.2.2"))
+                .isSameAs(ForwardedHeaderPolicy.Dropped.NONE);
+        // A client's own values left of the real client are normal, not an alarm.
+        assertThat(dropped(options, "10.1.1.1", "X-Forwarded-For: 6.6.6.6, 198.51.100.7"))
+                .isSameAs(ForwardedHeaderPolicy.Dropped.NONE);
+        // With every peer trusted (no --trust-proxy) nothing tells a proxy from a client.
+        assertThat(dropped(Options.trust().headers("X-Forwarded-For"), "10.1.1.1",
+                "X-Forwarded-For: 198.51.100.7, 10.2.2.2")).isSameAs(ForwardedHeaderPolicy.Dropped.NONE);
     }
 
     // ---- peers ---------------------------------------------------------------------------------------------------

@@ -91,4 +91,20 @@ class FrontMetricsTest {
         assertThat(PrometheusText.value(metrics, "front_child_restarts_total")).isEqualTo(1);
         assertThat(PrometheusText.value(metrics, "front_orphans_reaped_total")).isEqualTo(100);
     }
+
+    @Test
+    void saturationAndDroppedForwardingHeadersAreInTheFirstScrapeAtZero() {
+        String text = PrometheusText.scrape(metrics);
+        assertThat(text).contains("front_saturation 0.0",
+                "front_forwarding_headers_dropped_total{header=\"X-Forwarded-For\",reason=\"untrusted_peer\"} 0.0",
+                "front_forwarding_headers_dropped_total{header=\"X-Host\",reason=\"too_many_hops\"} 0.0");
+        assertThat(text.lines().filter(line -> line.startsWith("front_forwarding_headers_dropped_total{"))).hasSize(14 * 4);
+
+        ConcurrencyLimiter limiter = new ConcurrencyLimiter(2);
+        metrics.watchSaturation(limiter);
+        for (int i = 0; i < 3; i++) {
+            limiter.acquire(io.netty.util.concurrent.ImmediateEventExecutor.INSTANCE, () -> { });
+        }
+        assertThat(PrometheusText.value(metrics, "front_saturation")).isEqualTo(1.5);
+    }
 }

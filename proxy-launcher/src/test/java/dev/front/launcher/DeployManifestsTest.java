@@ -5,6 +5,8 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.front.config.CommandLineParser;
 import dev.front.config.FrontConfig;
 import dev.front.config.Upstream;
+import dev.front.core.FrontMetrics;
+import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
 import java.nio.file.Path;
@@ -164,6 +166,41 @@ class DeployManifestsTest {
             Duration routerTimeout = Duration.ofSeconds(Long.parseLong(timeout.substring(0, timeout.length() - 1)));
             assertThat(routerTimeout).as("the router waits longer than the front's queue + request timeouts")
                     .isGreaterThan(config.limits().queueTimeout().plus(config.limits().requestTimeout()));
+        }
+    }
+
+    @Test
+    void autoscalersAndTheDisruptionBudgetAgreeWithTheDeploymentsAndTheFrontsMetrics() throws Exception {
+        ByteArrayOutputStream scrape = new ByteArrayOutputStream();
+        new FrontMetrics().scrape(scrape);
+        assertThat(scrape.toString()).as("the gauge the autoscalers read exists").contains("\nfront_saturation ");
+
+        Map<String, Object> keda = load("scaledobject.yaml");
+        Map<String, Object> hpa = load("hpa-prometheus-adapter.yaml");
+        Map<String, Object> pdb = load("poddisruptionbudget.yaml");
+        Map<String, Object> trigger = list(map(keda, "spec"), "triggers").getFirst();
+        assertThat((String) map(trigger, "metadata").get("query")).contains("front_saturation{");
+        Map<String, Object> pods = list(map(hpa, "spec"), "metrics").getFirst();
+        assertThat(map(pods, "pods", "metric").get("name")).isEqualTo("front_saturation");
+        int kedaMin = (Integer) map(keda, "spec").get("minReplicaCount");
+        int hpaMin = (Integer) map(hpa, "spec").get("minReplicas");
+        int maxUnavailable = (Integer) map(pdb, "spec").get("maxUnavailable");
+        assertThat(kedaMin).as("a drain never takes the last pod").isGreaterThan(maxUnavailable);
+        assertThat(hpaMin).as("a drain never takes the last pod").isGreaterThan(maxUnavailable);
+
+        for (String file : new String[] {"deployment.yaml", "deployment-sidecar.yaml"}) {
+            Map<String, Object> deployment = load(file);
+            Map<String, Object> podLabels = map(deployment, "spec", "template", "metadata", "labels");
+            for (Map<String, Object> target : List.of(map(keda, "spec", "scaleTargetRef"),
+                    map(hpa, "spec", "scaleTargetRef"))) {
+                assertThat(target).as(file).containsEntry("apiVersion", deployment.get("apiVersion"))
+                        .containsEntry("kind", deployment.get("kind"))
+                        .containsEntry("name", map(deployment, "metadata").get("name"));
+            }
+            assertThat(map(pdb, "spec", "selector", "matchLabels")).as(file).isEqualTo(podLabels);
+            // Without a cap the gauge is only the requests in flight, not scaled to what the child can take.
+            Map<String, Object> front = container(deployment, file.equals("deployment.yaml") ? "app" : "front");
+            assertThat(frontConfig(front).forwarding().maxConcurrency()).as(file + ": --max-concurrency").isPositive();
         }
     }
 }

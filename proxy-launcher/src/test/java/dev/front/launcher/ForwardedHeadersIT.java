@@ -137,6 +137,79 @@ class ForwardedHeadersIT {
         assertThat(Files.readString(dir.resolve("front.log"))).doesNotContain("every peer");
     }
 
+    @Test
+    void aWrongTrustProxyShowsUpAsCountersAndOneWarningLine() throws Exception {
+        int frontPort = freePort();
+        int adminPort = freePort();
+        // The router is 127.0.0.3, but this --trust-proxy names another address: its headers are not believed.
+        startFront(frontPort, "--admin-port", Integer.toString(adminPort), "--trust-proxy", "127.0.0.4/32",
+                "--trust-proxy-header", "X-Forwarded-For",
+                "--trust-proxy-header", "X-Forwarded-Proto",
+                "--trust-proxy-header", "X-Forwarded-Port");
+        for (int i = 0; i < 5; i++) {
+            assertThat(echo(ROUTER, frontPort, List.of("X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https",
+                    "X-Forwarded-Port: 443", "X-Real-IP: 198.51.100.7")))
+                    .containsEntry("HTTP_X_FORWARDED_FOR", ROUTER);
+        }
+        String metrics = scrape(adminPort);
+        assertThat(sample(metrics, dropped("X-Forwarded-For", "untrusted_peer"))).isEqualTo(5);
+        assertThat(sample(metrics, dropped("X-Forwarded-Proto", "untrusted_peer"))).isEqualTo(5);
+        assertThat(sample(metrics, dropped("X-Forwarded-Port", "untrusted_peer"))).isEqualTo(5);
+        // Never trusted from anyone: counted apart, so the alarm stays about the peer.
+        assertThat(sample(metrics, dropped("X-Real-IP", "untrusted_header"))).isEqualTo(5);
+        assertThat(sample(metrics, dropped("X-Real-IP", "untrusted_peer"))).isZero();
+        awaitLog("a peer outside --trust-proxy");
+        assertThat(Files.readString(dir.resolve("front.log")).lines()
+                .filter(line -> line.contains("a peer outside --trust-proxy")).toList())
+                .singleElement().asString().contains("WARN", "X-Forwarded-For, X-Forwarded-Proto, X-Forwarded-Port from "
+                        + ROUTER + ", a peer outside --trust-proxy");
+    }
+
+    @Test
+    void aTrustedPeersValidHeadersCountNothingAndItsInvalidOnesCountAsInvalid() throws Exception {
+        int frontPort = freePort();
+        int adminPort = freePort();
+        startFront(frontPort, "--admin-port", Integer.toString(adminPort), "--trust-proxy", ROUTER + "/32",
+                "--trust-proxy-header", "X-Forwarded-For",
+                "--trust-proxy-header", "X-Forwarded-Proto",
+                "--trust-proxy-header", "X-Forwarded-Port");
+        assertThat(echo(ROUTER, frontPort, List.of("X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https",
+                "X-Forwarded-Port: 443"))).containsEntry("HTTP_X_FORWARDED_FOR", "198.51.100.7");
+        String metrics = scrape(adminPort);
+        assertThat(metrics.lines().filter(line -> line.startsWith("front_forwarding_headers_dropped_total{"))
+                .toList()).hasSize(14 * 4).allSatisfy(line -> assertThat(line).endsWith(" 0.0"));
+
+        assertThat(echo(ROUTER, frontPort, List.of("X-Forwarded-For: 198.51.100.7, 127.0.0.3",
+                "X-Forwarded-Proto: gopher", "X-Forwarded-Port: 99999")))
+                .containsEntry("HTTP_X_FORWARDED_PROTO", "http")
+                .containsEntry("HTTP_X_FORWARDED_PORT", Integer.toString(frontPort));
+        metrics = scrape(adminPort);
+        assertThat(sample(metrics, dropped("X-Forwarded-Proto", "invalid"))).isEqualTo(1);
+        assertThat(sample(metrics, dropped("X-Forwarded-Port", "invalid"))).isEqualTo(1);
+        // The one hop walked was the router itself, with more to its left: --trusted-hops is too low for this chain.
+        assertThat(sample(metrics, dropped("X-Forwarded-For", "too_many_hops"))).isEqualTo(1);
+        assertThat(sample(metrics, dropped("X-Forwarded-For", "untrusted_peer"))).isZero();
+        assertThat(Files.readString(dir.resolve("front.log"))).doesNotContain("outside --trust-proxy");
+    }
+
+    private static String dropped(String header, String reason) {
+        return "front_forwarding_headers_dropped_total{header=\"" + header + "\",reason=\"" + reason + "\"}";
+    }
+
+    private static String scrape(int adminPort) throws IOException {
+        try (RawHttp http = RawHttp.connect(adminPort)) {
+            RawHttp.Response response = http.get("/metrics");
+            assertThat(response.status()).isEqualTo(200);
+            return response.bodyText();
+        }
+    }
+
+    private static double sample(String text, String series) {
+        return text.lines().filter(line -> line.startsWith(series + " "))
+                .mapToDouble(line -> Double.parseDouble(line.substring(series.length() + 1).trim()))
+                .findFirst().orElseThrow(() -> new AssertionError("no sample " + series + " in:\n" + text));
+    }
+
     // ---- the parties -----------------------------------------------------------------------------------------------
 
     private void startFront(int port, String... forwardedOptions) throws IOException {
@@ -165,6 +238,11 @@ class ForwardedHeadersIT {
 
     /** One GET from {@link #CLIENT} with the given extra header lines; the echo app's environ. */
     private Map<String, String> echo(int port, List<String> headerLines) throws IOException {
+        return echo(CLIENT, port, headerLines);
+    }
+
+    /** One GET from the loopback address {@code from} with the given extra header lines; the echo app's environ. */
+    private Map<String, String> echo(String from, int port, List<String> headerLines) throws IOException {
         StringBuilder request = new StringBuilder("GET /echo HTTP/1.1\r\nHost: app.example.com\r\n");
         for (String line : headerLines) {
             request.append(line).append("\r\n");
@@ -172,7 +250,7 @@ class ForwardedHeadersIT {
         request.append("\r\n");
         String response;
         try (Socket socket = new Socket()) {
-            socket.bind(new InetSocketAddress(InetAddress.getByName(CLIENT), 0));
+            socket.bind(new InetSocketAddress(InetAddress.getByName(from), 0));
             socket.connect(new InetSocketAddress(InetAddress.getByName("127.0.0.1"), port), 5_000);
             socket.setSoTimeout(60_000);
             OutputStream out = socket.getOutputStream();
