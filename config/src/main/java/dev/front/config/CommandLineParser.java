@@ -194,7 +194,14 @@ public final class CommandLineParser {
                 o.tempDir == null ? Optional.empty() : Optional.of(directory("--temp-dir", o.tempDir)),
                 o.maxConcurrency == null ? concurrency : nonNegativeInt("--max-concurrency", o.maxConcurrency),
                 o.webSocket,
-                o.maxWebSockets == null ? f.maxWebSockets() : positiveInt("--max-websockets", o.maxWebSockets)));
+                o.maxWebSockets == null ? f.maxWebSockets() : positiveInt("--max-websockets", o.maxWebSockets),
+                Optional.ofNullable(o.deadlineHeader)));
+        if (o.deadlineHeader != null && (!headerName(o.deadlineHeader)
+                || MANAGED_HEADERS.contains(o.deadlineHeader.toLowerCase(Locale.ROOT))
+                || o.deadlineHeader.equalsIgnoreCase(o.requestIdHeader))) {
+            problems.add("--deadline-header: " + o.deadlineHeader + " (expected: a header name the front does not"
+                    + " manage itself, such as X-Request-Budget-Ms)");
+        }
         if (o.maxWebSockets != null && !o.webSocket) {
             problems.add("--max-websockets: " + o.maxWebSockets + " (expected: --websocket too; without it no"
                     + " WebSocket is tunnelled)");

@@ -22,9 +22,12 @@ import java.util.Optional;
  *                             {@code Upgrade} is removed
  * @param maxWebSockets        tunnels open at once; one more handshake gets 503 before the child is touched
  *                             ({@code --max-websockets}); always a cap, since each tunnel holds two sockets
+ * @param deadlineHeader       the header that tells the child how many milliseconds a request may still take
+ *                             ({@code --deadline-header}); empty: none is sent
  */
 public record ForwardingConfig(int clientBodyBufferSize, long maxTempFileSize, Optional<Path> tempDir,
-                               int maxConcurrency, boolean webSocket, int maxWebSockets) {
+                               int maxConcurrency, boolean webSocket, int maxWebSockets,
+                               Optional<String> deadlineHeader) {
 
     public static final int DEFAULT_MAX_WEBSOCKETS = 1024;
 
@@ -46,7 +49,8 @@ public record ForwardingConfig(int clientBodyBufferSize, long maxTempFileSize, O
     }
 
     public static ForwardingConfig defaults() {
-        return new ForwardingConfig(64 * 1024, 1024L * 1024 * 1024, Optional.empty(), 0, false, DEFAULT_MAX_WEBSOCKETS);
+        return new ForwardingConfig(64 * 1024, 1024L * 1024 * 1024, Optional.empty(), 0, false, DEFAULT_MAX_WEBSOCKETS,
+                Optional.empty());
     }
 
     /** The directory for temp files: {@code --temp-dir} or {@code java.io.tmpdir}. */

@@ -136,6 +136,11 @@ final class FrontOptions {
             description = "WebSocket tunnels open at once, with --websocket; more get 503 (default: 1024).")
     String maxWebSockets;
 
+    @Option(names = "--deadline-header", paramLabel = "NAME",
+            description = "Tell the child, in this header, how many milliseconds each request may still take:"
+                    + " --request-timeout less its wait in the front's queue (default: none sent).")
+    String deadlineHeader;
+
     @Option(names = "--header-timeout", paramLabel = "SECONDS", description = "Time to receive request headers (default: 15).")
     String headerTimeout;
 

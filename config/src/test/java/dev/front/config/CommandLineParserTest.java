@@ -57,6 +57,17 @@ class CommandLineParserTest {
     }
 
     @Test
+    void deadlineHeaderIsOffUnlessNamed() throws Exception {
+        assertThat(parse().forwarding().deadlineHeader()).isEmpty();
+        assertThat(parse("--deadline-header", "X-Request-Budget-Ms").forwarding().deadlineHeader())
+                .contains("X-Request-Budget-Ms");
+        for (String bad : List.of("Content-Length", "X-Request-ID", "a b")) {
+            assertThat(problems("--deadline-header", bad)).singleElement().asString()
+                    .startsWith("--deadline-header: " + bad + " (expected: a header name the front does not manage");
+        }
+    }
+
+    @Test
     void portComesFromTheEnvironmentUnlessGiven() throws Exception {
         assertThat(parse(Map.of("PORT", "9000")).port()).isEqualTo(9000);
         assertThat(parse(Map.of("PORT", "9000"), "--port", "9001").port()).isEqualTo(9001);

@@ -76,6 +76,8 @@ final class ForwardExchange implements Exchange {
     private boolean truncatedResponse;
     private boolean sendFailed;
     private long queueDeadline;
+    /** When the rebuilt request was ready to go: its wait in the front from there counts against its deadline. */
+    private long preparedAt;
     /** When the request started waiting for the child (queue metrics); {@code queued} while it waits. */
     private long queuedSince;
     private boolean queued;
@@ -214,6 +216,7 @@ final class ForwardExchange implements Exchange {
         }
         state = State.QUEUED;
         long now = System.nanoTime();
+        preparedAt = now;
         queueDeadline = now + service.limits().queueTimeout().toNanos();
         slot = service.limiter().acquire(ctx.executor(), this::slotGranted);
         // Usually a slot, an open gate and a parked connection sent it already. Else it waits (for a slot, the
@@ -280,6 +283,16 @@ final class ForwardExchange implements Exchange {
                 || cause instanceof SocketException && "No such file or directory".equals(cause.getMessage());
     }
 
+    /**
+     * {@code --deadline-header}: the milliseconds the request may still take, {@code --request-timeout} less the time
+     * it waited in the front (for a slot, the child, a connection), at least 0. Set anew on a retry.
+     */
+    private void setDeadline(String header) {
+        long waited = System.nanoTime() - preparedAt;
+        long left = Math.max(0, service.limits().requestTimeout().toNanos() - waited);
+        upstreamHeaders.set(header, TimeUnit.NANOSECONDS.toMillis(left));
+    }
+
     private void send(Channel channel) {
         leaveQueue();
         cancelTimer();
@@ -287,6 +300,7 @@ final class ForwardExchange implements Exchange {
         state = State.SENT;
         sendFailed = false;
         upstream.pipeline().get(UpstreamHandler.class).attach(this, service.limits().requestTimeout().toNanos());
+        service.config().deadlineHeader().ifPresent(this::setDeadline);
         // The encoder only reads the headers, so a retry can send the same set again. A body in memory goes with
         // the head as one message (one buffer when small, one write); a body in a file follows its head zero-copy.
         ChannelFuture sent;
