@@ -49,6 +49,8 @@ public final class ForwardingService {
 
     private final FrontMetrics metrics;
     private final ChannelFactory<? extends Channel> upstreamChannels;
+    /** io_uring sends an empty buffer as a zero-length send, which can fail on a child that already hung up. */
+    private final boolean filterEmptyWrites;
 
     /**
      * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
@@ -59,6 +61,7 @@ public final class ForwardingService {
                              int listenerPort, FrontMetrics metrics) {
         this.metrics = metrics;
         this.upstreamChannels = new ReflectiveChannelFactory<>(transport.channelFor(upstreamAddress));
+        this.filterEmptyWrites = transport.name().equals("io_uring");
         this.config = config;
         this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
         this.webSockets = config.webSocket() ? new TunnelCap(config.maxWebSockets()) : null;
@@ -175,10 +178,16 @@ public final class ForwardingService {
         options.setConnectTimeoutMillis(5_000);
         // TCP_NODELAY is on already: Netty's socket channels set it when they are made (one setsockopt per request
         // less than asking again, as a sync worker costs a connection per request).
+        if (filterEmptyWrites) {
+            channel.pipeline().addLast(HandlerNames.EMPTY_WRITES, new EmptyWriteFilter());
+        }
         channel.pipeline()
                 .addLast(HandlerNames.UPSTREAM_CODEC, new UpstreamCodec(UPSTREAM_DECODER))
                 .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
         ChannelPromise connected = channel.newPromise();
+        // A failed connect leaves the socket open on io_uring (epoll and NIO close it themselves); Bootstrap would
+        // add this listener, and without it every refused connect kept a descriptor until the front exited.
+        connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         loop.register(channel).addListener((ChannelFutureListener) registered -> {
             if (registered.isSuccess()) {
                 channel.connect(upstreamAddress, connected);
