@@ -44,6 +44,7 @@ public final class FrontMetrics {
     private final Counter childRestarts;
     private final Counter orphansReaped;
     private final Counter accessLogDropped;
+    private final Counter acceptErrors;
 
     public FrontMetrics() {
         for (RouteKind route : RouteKind.values()) {
@@ -83,6 +84,9 @@ public final class FrontMetrics {
                 .description("Orphaned processes the front reaped as their parent").register(registry);
         accessLogDropped = Counter.builder("front.access.log.dropped")
                 .description("Access log lines dropped because stdout could not keep up").register(registry);
+        acceptErrors = Counter.builder("front.accept.errors")
+                .description("Times accepting a client connection failed (out of descriptors and the like); "
+                        + "the listener pauses after each").register(registry);
     }
 
     private static Duration[] millis(long... values) {
@@ -153,6 +157,10 @@ public final class FrontMetrics {
 
     void accessLogDropped() {
         accessLogDropped.increment();
+    }
+
+    void acceptFailed() {
+        acceptErrors.increment();
     }
 
     /** Writes every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
