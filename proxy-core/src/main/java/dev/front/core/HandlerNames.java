@@ -19,7 +19,7 @@ package dev.front.core;
  * <p>Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}; on io_uring
  * {@link #EMPTY_WRITES} comes first ({@link EmptyWriteFilter}).
  * <p>A WebSocket tunnel ({@link WebSocketTunnel}) leaves the client {@link #IDLE} (the tunnel's idle timeout, added
- * then) and {@link #TUNNEL}, and the child connection only {@link #TUNNEL}.
+ * then) and {@link #TUNNEL}, and the child connection only {@link #TUNNEL} (after {@link #EMPTY_WRITES} on io_uring).
  */
 public final class HandlerNames {
 
