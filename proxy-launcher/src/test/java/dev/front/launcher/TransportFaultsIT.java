@@ -282,14 +282,39 @@ class TransportFaultsIT {
         }
     }
 
+    /**
+     * Uploads refused with 413 from their head alone, whose clients reset the connection (the 413 unread): the
+     * front's lingering close drains until the client is gone. On io_uring a reset during the drain went unseen in
+     * about half the bursts, and the socket was held the 5 s of quiet the drain allows.
+     */
+    @Test
+    void refusedUploadsWhoseClientsResetReleaseTheirSocketAtOnce() throws Exception {
+        FrontProcess front = start(List.of("--limit-request-body", "1000000",
+                "--upstream", "127.0.0.1:" + FrontProcess.freePort()));
+        front.awaitListening(FrontProcess.STARTUP);
+        int baseline = ProcFiles.descriptorTargets(front.pid()).size();
+
+        Random random = new Random(2);
+        for (int burst = 0; burst < 6; burst++) {
+            abortedUploads(front, 20, random, 9_000_000, "");
+            assertThat(ProcFiles.await(Duration.ofMillis(1500), () -> descriptors(front) <= baseline))
+                    .as("burst %d: descriptors (baseline %d): %s", burst, baseline, descriptorsNow(front)).isTrue();
+        }
+    }
+
     private static void abortedUploads(FrontProcess front, int clients, Random random) throws IOException {
+        abortedUploads(front, clients, random, 9_000_000, "Expect: 100-continue\r\n");
+    }
+
+    private static void abortedUploads(FrontProcess front, int clients, Random random, long contentLength,
+                                       String extraHeaders) throws IOException {
         List<Socket> sockets = new ArrayList<>();
         try {
             for (int i = 0; i < clients; i++) {
                 Socket socket = new Socket(InetAddress.getLoopbackAddress(), front.port());
                 sockets.add(socket);
-                socket.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: 9000000\r\n"
-                        + "Expect: 100-continue\r\n\r\n").getBytes(StandardCharsets.US_ASCII));
+                socket.getOutputStream().write(("POST /upload HTTP/1.1\r\nHost: a\r\nContent-Length: " + contentLength
+                        + "\r\n" + extraHeaders + "\r\n").getBytes(StandardCharsets.US_ASCII));
             }
             for (Socket socket : sockets) {
                 byte[] part = new byte[256 * 1024 + random.nextInt(2 << 20)];
