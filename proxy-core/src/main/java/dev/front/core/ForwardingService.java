@@ -185,8 +185,9 @@ public final class ForwardingService {
                 .addLast(HandlerNames.UPSTREAM_CODEC, new UpstreamCodec(UPSTREAM_DECODER))
                 .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
         ChannelPromise connected = channel.newPromise();
-        // A failed connect leaves the socket open on io_uring (epoll and NIO close it themselves); Bootstrap would
-        // add this listener, and without it every refused connect kept a descriptor until the front exited.
+        // Netty closes a channel whose connect failed only where the failure is immediate (epoll and NIO over
+        // loopback); io_uring reports every failure later, and without this listener (Bootstrap's) each refused
+        // connect kept its socket until the front exited.
         connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         loop.register(channel).addListener((ChannelFutureListener) registered -> {
             if (registered.isSuccess()) {

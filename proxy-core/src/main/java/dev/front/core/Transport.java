@@ -31,12 +31,12 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
                         Class<? extends Channel> socketChannel, Class<? extends Channel> domainSocketChannel) {
 
     static {
-        // Netty 4.2.18's io_uring transport, with its multishot requests, misses two ends it must see; one-shot
-        // requests (armed again each time, and checked against the socket's state when armed) see both. Set before
-        // the transport's classes read them; an operator's own -D setting wins.
+        // Netty 4.2.18's io_uring transport gets two things wrong with its multishot requests that one-shot ones
+        // (armed again each time, and checked against the socket's state when armed) get right. Set before the
+        // transport's classes read them; an operator's own -D setting wins.
         // A readiness poll that fires once per change never fires again for a client that reset the connection
-        // while the front was not reading (an upload aborted while its last piece was being stored): the front
-        // waited for the body timeout with the socket and the temp file held.
+        // while the front was not reading (an upload aborted while a piece was being stored, a refused upload
+        // being drained): the socket, and the temp file, were held until the body timeout or the drain's end.
         defaultProperty("io.netty.iouring.pollAddMultishotEnabled", "false");
         // A multishot accept that fails (out of descriptors) is re-armed at once even with auto-read off, so the
         // listener could not pause (AcceptPause): one core spun on the failing accept.
