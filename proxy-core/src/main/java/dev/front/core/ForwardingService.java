@@ -55,6 +55,8 @@ public final class ForwardingService {
     private final ChannelFactory<? extends Channel> upstreamChannels;
     /** Set once, before the first request, for an upstream the front does not supervise; else {@code null}. */
     private volatile UpstreamWatch watch;
+    /** io_uring sends an empty buffer as a zero-length send, which can fail on a child that already hung up. */
+    private final boolean filterEmptyWrites;
 
     /**
      * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
@@ -66,6 +68,7 @@ public final class ForwardingService {
         this.metrics = metrics;
         this.trustAlarm = new TrustAlarm(metrics, LOG, System::nanoTime);
         this.upstreamChannels = new ReflectiveChannelFactory<>(transport.channelFor(upstreamAddress));
+        this.filterEmptyWrites = transport.name().equals("io_uring");
         this.config = config;
         this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
         metrics.watchSaturation(limiter);
@@ -215,6 +218,9 @@ public final class ForwardingService {
         options.setConnectTimeoutMillis(5_000);
         // TCP_NODELAY is on already: Netty's socket channels set it when they are made (one setsockopt per request
         // less than asking again, as a sync worker costs a connection per request).
+        if (filterEmptyWrites) {
+            channel.pipeline().addLast(HandlerNames.EMPTY_WRITES, new EmptyWriteFilter());
+        }
         channel.pipeline()
                 .addLast(HandlerNames.UPSTREAM_CODEC, new UpstreamCodec(UPSTREAM_DECODER))
                 .addLast(HandlerNames.UPSTREAM, new UpstreamHandler());
@@ -223,6 +229,10 @@ public final class ForwardingService {
         if (watching != null) {
             connected.addListener(watching); // a sidecar's refusals are said once and fail /readyz
         }
+        // Netty closes a channel whose connect failed only where the failure is immediate (epoll and NIO over
+        // loopback); io_uring reports every failure later, and without this listener (Bootstrap's) each refused
+        // connect kept its socket until the front exited.
+        connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         loop.register(channel).addListener((ChannelFutureListener) registered -> {
             if (registered.isSuccess()) {
                 channel.connect(upstreamAddress, connected);

@@ -50,6 +50,7 @@ public final class FrontMetrics {
     /** By {@link ProxyHeader} ordinal, then {@link ForwardedHeaderPolicy.DropReason} ordinal. */
     private final Counter[][] forwardingHeadersDropped =
             new Counter[ProxyHeader.values().length][ForwardedHeaderPolicy.DropReason.values().length];
+    private final Counter acceptErrors;
 
     public FrontMetrics() {
         for (RouteKind route : RouteKind.values()) {
@@ -103,6 +104,9 @@ public final class FrontMetrics {
                                 .tags("header", header.wireName(), "reason", reason.label()).register(registry);
             }
         }
+        acceptErrors = Counter.builder("front.accept.errors")
+                .description("Times accepting a client connection failed (out of descriptors and the like); "
+                        + "the listener pauses after each").register(registry);
     }
 
     private static Duration[] millis(long... values) {
@@ -187,6 +191,10 @@ public final class FrontMetrics {
 
     void accessLogDropped() {
         accessLogDropped.increment();
+    }
+
+    void acceptFailed() {
+        acceptErrors.increment();
     }
 
     /** Writes every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */

@@ -19,9 +19,10 @@ package dev.front.core;
  *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
  * </ol>
  * A connection closing after its last response gets {@link #LINGER} in front of all these ({@link LingeringClose}).
- * <p>Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}.
+ * <p>Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}; on io_uring
+ * {@link #EMPTY_WRITES} comes first ({@link EmptyWriteFilter}).
  * <p>A WebSocket tunnel ({@link WebSocketTunnel}) leaves the client {@link #IDLE} (the tunnel's idle timeout, added
- * then) and {@link #TUNNEL}, and the child connection only {@link #TUNNEL}.
+ * then) and {@link #TUNNEL}, and the child connection only {@link #TUNNEL} (after {@link #EMPTY_WRITES} on io_uring).
  */
 public final class HandlerNames {
 
@@ -37,6 +38,7 @@ public final class HandlerNames {
 
     public static final String UPSTREAM_CODEC = "upstreamCodec";
     public static final String UPSTREAM = "upstream";
+    public static final String EMPTY_WRITES = "emptyWrites";
 
     public static final String TUNNEL = "tunnel";
     public static final String IDLE = "idle";

@@ -14,6 +14,10 @@ public final class RequestObserver {
         this.accessLog = accessLog;
     }
 
+    FrontMetrics metrics() {
+        return metrics;
+    }
+
     /** The handler for one new client connection (it keeps that connection's pending requests). */
     ChannelHandler newHandler() {
         return new RequestObserverHandler(metrics, accessLog);

@@ -30,6 +30,25 @@ import java.util.function.Supplier;
 public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? extends ServerChannel> serverChannel,
                         Class<? extends Channel> socketChannel, Class<? extends Channel> domainSocketChannel) {
 
+    static {
+        // Netty 4.2.18's io_uring transport gets two things wrong with its multishot requests that one-shot ones
+        // (armed again each time, and checked against the socket's state when armed) get right. Set before the
+        // transport's classes read them; an operator's own -D setting wins.
+        // A readiness poll that fires once per change never fires again for a client that reset the connection
+        // while the front was not reading (an upload aborted while a piece was being stored, a refused upload
+        // being drained): the socket, and the temp file, were held until the body timeout or the drain's end.
+        defaultProperty("io.netty.iouring.pollAddMultishotEnabled", "false");
+        // A multishot accept that fails (out of descriptors) is re-armed at once even with auto-read off, so the
+        // listener could not pause (AcceptPause): one core spun on the failing accept.
+        defaultProperty("io.netty.iouring.acceptMultiShotEnabled", "false");
+    }
+
+    private static void defaultProperty(String key, String value) {
+        if (System.getProperty(key) == null) {
+            System.setProperty(key, value);
+        }
+    }
+
     /**
      * The transport {@code option} asks for: {@code auto} takes the first of io_uring, epoll and NIO that the kernel
      * allows (a container's seccomp profile may refuse io_uring).

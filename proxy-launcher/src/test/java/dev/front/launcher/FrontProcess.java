@@ -83,8 +83,22 @@ final class FrontProcess implements AutoCloseable {
     /** As {@link #start(List)}, in {@code workingDirectory} (null: the test's own) with extra environment. */
     static FrontProcess start(List<String> args, Map<String, String> environment, Path workingDirectory)
             throws IOException {
+        return start(List.of(), args, environment, workingDirectory);
+    }
+
+    /**
+     * As {@link #start(List)}, through {@code wrapper}, a command that execs the JVM in its own process (e.g.
+     * {@code prlimit --nofile=256:256}, a limit the JVM must have from its start).
+     */
+    static FrontProcess startWrapped(List<String> wrapper, List<String> args) throws IOException {
+        return start(wrapper, args, Map.of(), null);
+    }
+
+    private static FrontProcess start(List<String> wrapper, List<String> args, Map<String, String> environment,
+                                      Path workingDirectory) throws IOException {
         int port = freePort();
-        List<String> command = new ArrayList<>(List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
+        List<String> command = new ArrayList<>(wrapper);
+        command.addAll(List.of(JAVA, "-XX:+UseSerialGC", "-XX:TieredStopAtLevel=1",
                 "-Dio.netty.leakDetection.level=paranoid", "-jar", JAR.toString(),
                 "--host", "127.0.0.1", "--port", Integer.toString(port)));
         command.addAll(TRANSPORT);
