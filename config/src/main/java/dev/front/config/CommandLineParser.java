@@ -41,15 +41,52 @@ public final class CommandLineParser {
             + " uWSGI reload their workers on it)";
 
     /**
-     * Headers whose value the front decides itself (framing, routing, forwarding facts, connection management): a
-     * request id under one of these names would be overwritten or would overwrite.
+     * Headers whose value the front or the response's framing decides: an option naming the front's own header
+     * (request id, deadline, file offload) under one of these would overwrite them or be overwritten.
      */
     private static final java.util.Set<String> MANAGED_HEADERS = java.util.Set.of("host", "content-length",
             "transfer-encoding", "connection", "keep-alive", "upgrade", "te", "trailer", "expect",
             "proxy-connection", "proxy-authorization", "forwarded", "x-forwarded-for", "x-forwarded-proto",
-            "x-forwarded-port", "x-forwarded-host", "x-real-ip", "x-front-error-id");
+            "x-forwarded-port", "x-forwarded-host", "x-real-ip", "x-front-error-id", "content-type",
+            "content-encoding", "content-disposition", "cache-control", "set-cookie", "location", "etag",
+            "last-modified", "range");
 
     private CommandLineParser() {
+    }
+
+    /** {@code --sendfile-header} with its internal aliases and roots, which mean nothing without it. */
+    private static Optional<OffloadConfig> offload(FrontOptions o, Path appRoot, List<String> problems) {
+        List<Alias> internal = new ArrayList<>();
+        for (int i = 0; i + 1 < o.internalAliases.size(); i += 2) {
+            String urlPath = o.internalAliases.get(i);
+            String dir = o.internalAliases.get(i + 1);
+            Alias alias = check(problems, null, () -> Alias.of(urlPath, dir.isEmpty() ? dir
+                    : appRoot.resolve(dir).toString()));
+            if (alias != null) {
+                internal.add(alias);
+            }
+        }
+        List<Path> roots = new ArrayList<>();
+        for (String root : o.sendfileRoots) {
+            Path path = Path.of(root);
+            if (!path.isAbsolute() || !java.nio.file.Files.isDirectory(path)) {
+                problems.add("--sendfile-root: " + root + " (expected: an absolute path of a directory)");
+            } else {
+                roots.add(path);
+            }
+        }
+        if (o.sendfileHeader == null) {
+            if (!internal.isEmpty() || !roots.isEmpty()) {
+                problems.add((internal.isEmpty() ? "--sendfile-root" : "--internal-alias")
+                        + ": given without --sendfile-header (expected: --sendfile-header NAME too)");
+            }
+            return Optional.empty();
+        }
+        if (!headerName(o.sendfileHeader) || MANAGED_HEADERS.contains(o.sendfileHeader.toLowerCase(Locale.ROOT))) {
+            problems.add("--sendfile-header: " + o.sendfileHeader + " (expected: a header name the front does not"
+                    + " manage itself, such as X-Accel-Redirect or X-Sendfile)");
+        }
+        return Optional.of(new OffloadConfig(o.sendfileHeader, internal, roots));
     }
 
     /** An RFC 9110 token: what a header name may be. */
@@ -155,6 +192,7 @@ public final class CommandLineParser {
                 aliases.add(alias);
             }
         }
+        Optional<OffloadConfig> offload = offload(o, appRoot, problems);
         if (!headerName(o.requestIdHeader) || MANAGED_HEADERS.contains(o.requestIdHeader.toLowerCase(Locale.ROOT))) {
             problems.add("--request-id-header: " + o.requestIdHeader + " (expected: a header name the front does not"
                     + " manage itself, such as X-Request-ID or X-Correlation-ID)");
@@ -226,7 +264,7 @@ public final class CommandLineParser {
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
-                appRoot, whiskey.userVars(), o.requestIdHeader);
+                appRoot, whiskey.userVars(), o.requestIdHeader, offload);
     }
 
     /**

@@ -26,13 +26,15 @@ import java.util.OptionalInt;
  * @param appRoot         the application's directory: the child's working directory, where {@code .whiskey/} is
  * @param userVars        variables for the child's environment from {@code .whiskey/user_vars/} (name = file name)
  * @param requestIdHeader the header that carries each request's id ({@code --request-id-header})
+ * @param offload         file offload from the child ({@code --sendfile-header}), if on
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
                           OptionalInt applicationPort, Limits limits, ForwardingConfig forwarding,
                           boolean accessLog, String accessLogFormat, LogLevel logLevel, IoTransport transport,
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
-                          java.util.Map<String, String> userVars, String requestIdHeader) {
+                          java.util.Map<String, String> userVars, String requestIdHeader,
+                          Optional<OffloadConfig> offload) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);

@@ -34,6 +34,21 @@ final class FrontOptions {
                     + " --app-root.")
     List<String> urlAliases = new ArrayList<>();
 
+    @Option(names = "--sendfile-header", paramLabel = "NAME",
+            description = "A child response carrying this header (X-Accel-Redirect, X-Sendfile) is replaced by the"
+                    + " file it names, served by the front (default: off).")
+    String sendfileHeader;
+
+    @Option(names = "--internal-alias", arity = "2", paramLabel = "URL-PATH DIR", hideParamSyntax = true,
+            description = "An alias the child may name in --sendfile-header but clients can never request"
+                    + " (repeatable); a relative DIR is relative to --app-root.")
+    List<String> internalAliases = new ArrayList<>();
+
+    @Option(names = "--sendfile-root", paramLabel = "DIR",
+            description = "A directory under which the child may name a file by its absolute path in"
+                    + " --sendfile-header (repeatable).")
+    List<String> sendfileRoots = new ArrayList<>();
+
     @Option(names = "--directory-index", paramLabel = "NAME", description = "Index file of a directory (default: index.html).")
     String directoryIndex = "index.html";
 

@@ -68,6 +68,23 @@ class CommandLineParserTest {
     }
 
     @Test
+    void offloadOptionsNeedTheirHeader() throws Exception {
+        assertThat(parse().offload()).isEmpty();
+        String tmp = System.getProperty("java.io.tmpdir");
+        OffloadConfig offload = parse("--sendfile-header", "X-Accel-Redirect", "--internal-alias", "/protected",
+                tmp, "--sendfile-root", tmp).offload().orElseThrow();
+        assertThat(offload.header()).isEqualTo("X-Accel-Redirect");
+        assertThat(offload.internalAliases()).extracting(Alias::urlPath).containsExactly("/protected");
+        assertThat(offload.roots()).containsExactly(java.nio.file.Path.of(tmp).toAbsolutePath().normalize());
+        assertThat(problems("--sendfile-root", tmp)).singleElement().asString()
+                .isEqualTo("--sendfile-root: given without --sendfile-header (expected: --sendfile-header NAME too)");
+        assertThat(problems("--sendfile-header", "X-Sendfile", "--sendfile-root", "relative")).singleElement()
+                .asString().isEqualTo("--sendfile-root: relative (expected: an absolute path of a directory)");
+        assertThat(problems("--sendfile-header", "Content-Type")).singleElement().asString()
+                .startsWith("--sendfile-header: Content-Type (expected: a header name the front does not manage");
+    }
+
+    @Test
     void portComesFromTheEnvironmentUnlessGiven() throws Exception {
         assertThat(parse(Map.of("PORT", "9000")).port()).isEqualTo(9000);
         assertThat(parse(Map.of("PORT", "9000"), "--port", "9001").port()).isEqualTo(9001);

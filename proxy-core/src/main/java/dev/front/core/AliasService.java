@@ -2,6 +2,7 @@ package dev.front.core;
 
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 
 /**
@@ -16,4 +17,13 @@ import io.netty.handler.codec.http.HttpRequest;
 public interface AliasService {
 
     ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target);
+
+    /**
+     * As {@link #serve(ChannelHandlerContext, HttpRequest, AliasRequest)}, for a file the child named
+     * ({@link Offload}): {@code kept} are the child's headers that replace the service's own on a successful answer.
+     */
+    default ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target,
+                                HttpHeaders kept) {
+        return serve(ctx, request, target);
+    }
 }

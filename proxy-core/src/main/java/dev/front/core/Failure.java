@@ -139,6 +139,11 @@ public record Failure(HttpResponseStatus status, String kind, String cause) {
                 "upstream-refused", words);
     }
 
+    static Failure offloadRefused(String upstream, String header, String value) {
+        return new Failure(HttpResponseStatus.BAD_GATEWAY, "offload-refused", upstream + " named " + clip(value)
+                + " in " + header + ", under no alias, --internal-alias or --sendfile-root");
+    }
+
     static Failure upstreamClosed(String upstream, Throwable cause) {
         return new Failure(HttpResponseStatus.BAD_GATEWAY, "upstream-closed", upstream
                 + " closed the connection before the response head" + (cause == null ? "" : " (" + message(cause)

@@ -87,6 +87,9 @@ final class ForwardExchange implements Exchange {
     private HttpResponse switching;
     /** The relayed response's head, held until the rest of the read that brought it is known (see writeHead). */
     private HttpResponse headToWrite;
+    /** The file the child named in {@code --sendfile-header}, served in place of its body; {@code null} if none. */
+    private AliasRequest offloaded;
+    private HttpHeaders offloadedHeaders;
     /** The last bytes of the body, sent with the response's end. */
     private ByteBuf finalContent;
     private ScheduledFuture<?> timer;
@@ -370,12 +373,23 @@ final class ForwardExchange implements Exchange {
             }
             return false;
         }
+        Offload offload = service.offload();
+        String named = offload == null ? null : response.headers().get(offload.header());
+        if (named != null) {
+            offloaded = offload.resolve(named);
+            if (offloaded == null) {
+                ReferenceCountUtil.release(response);
+                failUpstream(Failure.offloadRefused(service.upstreamName(), offload.header(), named));
+                return false;
+            }
+            offloadedHeaders = Offload.kept(response.headers());
+        }
         cancelTimer();
         state = State.RELAYING;
         // A refused handshake: the child saw Connection: upgrade, so its connection is not reused.
         upstreamKeepAlive = HttpUtil.isKeepAlive(response) && !upgrading;
         releaseTunnelPermit();
-        headToWrite = relayedHead(response);
+        headToWrite = offloaded == null ? relayedHead(response) : null; // the file's own head goes instead
         return true;
     }
 
@@ -417,6 +431,19 @@ final class ForwardExchange implements Exchange {
                 skippingInformational = false;
             }
             content.release();
+            return;
+        }
+        if (offloaded != null) {
+            // The child's body in an offload answer is not the file: dropped, read to its end to keep the connection.
+            boolean last = content instanceof LastHttpContent;
+            if (content.decoderResult().isFailure()) {
+                upstreamKeepAlive = false;
+                last = true;
+            }
+            content.release();
+            if (last) {
+                upstreamDone();
+            }
             return;
         }
         if (content.decoderResult().isFailure()) {
@@ -527,6 +554,17 @@ final class ForwardExchange implements Exchange {
             return;
         }
         state = State.DONE;
+        if (offloaded != null) {
+            service.offload().serve(ctx, request, offloaded, offloadedHeaders).addListener(f -> {
+                release();
+                if (f.isSuccess()) {
+                    done.trySuccess();
+                } else {
+                    done.tryFailure(f.cause());
+                }
+            });
+            return;
+        }
         if (truncatedResponse) {
             writeHead();
             // The cut shows as a close, once all that came before it is out: the router closes too when done fails.

@@ -62,6 +62,8 @@ public final class ForwardingService {
      * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
      *                   refusing child is then told 503 (it is restarting); for a sidecar upstream it is a 502
      */
+    private Offload offload;
+
     public ForwardingService(Transport transport, SocketAddress upstreamAddress, ForwardedHeaderPolicy policy,
                              Limits limits, ForwardingConfig config, ChildGate gate, boolean supervised,
                              int listenerPort, FrontMetrics metrics) {
@@ -143,6 +145,16 @@ public final class ForwardingService {
 
     Limits limits() {
         return limits;
+    }
+
+    /** Turns file offload on ({@code --sendfile-header}); called once, before the listener starts. */
+    public void offload(Offload offload) {
+        this.offload = offload;
+    }
+
+    /** {@code null} without {@code --sendfile-header}. */
+    Offload offload() {
+        return offload;
     }
 
     ForwardingConfig config() {

@@ -170,7 +170,7 @@ public record RequestTarget(String path, String rawQuery, String originForm, Str
     }
 
     /** Percent-encodes everything but RFC 3986 pchar and {@code /}. */
-    static String encode(String path) {
+    public static String encode(String path) {
         StringBuilder out = new StringBuilder(path.length() + 16);
         for (byte b : path.getBytes(StandardCharsets.UTF_8)) {
             int c = b & 0xFF;

@@ -7,6 +7,7 @@ import dev.front.config.Upstream;
 import dev.front.core.ChildGate;
 import dev.front.core.ForwardedHeaderPolicy;
 import dev.front.core.ForwardingService;
+import dev.front.core.Offload;
 import dev.front.core.FrontServer;
 import dev.front.core.Transport;
 import dev.front.core.UpstreamWatch;
@@ -124,8 +125,11 @@ final class Front {
             upstreamWatch = forwarding.watchUpstream(group.next()); // a sidecar: said when it refuses
             operations.watchUpstream(upstreamWatch);
         }
-        FrontServer server = new FrontServer(config, transport, group, new StaticFileService(config.directoryIndex()),
-                forwarding, operations.observer());
+        StaticFileService files = new StaticFileService(config.directoryIndex());
+        if (forwarding != null && config.offload().isPresent()) {
+            forwarding.offload(new Offload(config.offload().get(), config.aliases(), files));
+        }
+        FrontServer server = new FrontServer(config, transport, group, files, forwarding, operations.observer());
         try {
             server.start();
         } catch (Exception e) {

@@ -4,15 +4,19 @@ import dev.front.core.AliasRequest;
 import dev.front.core.AliasService;
 import dev.front.core.ErrorResponses;
 import dev.front.core.Failure;
+import dev.front.core.Offload;
 import dev.front.core.RequestAttributes;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.handler.codec.http.HttpStatusClass;
 
 import java.util.concurrent.ArrayBlockingQueue;
 import java.util.concurrent.Executor;
@@ -56,14 +60,21 @@ public final class StaticFileService implements AliasService, AutoCloseable {
 
     @Override
     public ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target) {
+        return serve(ctx, request, target, EmptyHttpHeaders.INSTANCE);
+    }
+
+    /** {@code kept}: the headers of the child that named this file, which replace ours on a 2xx ({@link Offload}). */
+    @Override
+    public ChannelFuture serve(ChannelHandlerContext ctx, HttpRequest request, AliasRequest target,
+                               HttpHeaders kept) {
         RequestFacts facts = RequestFacts.of(request);
         HttpMethod method = request.method();
         if (!HttpMethod.GET.equals(method) && !HttpMethod.HEAD.equals(method)) {
-            return respond(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts));
+            return respond(ctx, facts, StatusResponses.of(HttpResponseStatus.METHOD_NOT_ALLOWED, facts), kept);
         }
         ResponsePlan cached = planner.planFromCache(facts, target);
         if (cached != null) {
-            return respond(ctx, facts, cached); // a file seen within the last second: no file-system work at all
+            return respond(ctx, facts, cached, kept); // a file seen within the last second: no file-system work at all
         }
         ChannelPromise done = ctx.newPromise();
         try {
@@ -76,11 +87,11 @@ public final class StaticFileService implements AliasService, AutoCloseable {
                     plan = failure(ctx, facts, HttpResponseStatus.INTERNAL_SERVER_ERROR,
                             "static file service failed for " + target + ": " + e, e);
                 }
-                later(ctx, facts, plan, done);
+                later(ctx, facts, plan, done, kept);
             });
         } catch (RejectedExecutionException e) {
             return respond(ctx, facts, failure(ctx, facts, HttpResponseStatus.SERVICE_UNAVAILABLE,
-                    QUEUE_LIMIT + " static file requests already wait for a file-system thread", null));
+                    QUEUE_LIMIT + " static file requests already wait for a file-system thread", null), kept);
         }
         return done;
     }
@@ -94,26 +105,34 @@ public final class StaticFileService implements AliasService, AutoCloseable {
      * {@code io.netty.defaultPromise.maxListenerStackDepth}, 8, deep is run as a task), so the stack cannot grow
      * with the number of pipelined requests.
      */
-    private static ChannelFuture respond(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan) {
+    private static ChannelFuture respond(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan,
+                                         HttpHeaders kept) {
         if (ctx.executor().inEventLoop()) {
-            return write(ctx, facts, plan);
+            return write(ctx, facts, plan, kept);
         }
         ChannelPromise done = ctx.newPromise();
-        later(ctx, facts, plan, done);
+        later(ctx, facts, plan, done, kept);
         return done;
     }
 
     /** Writes as a task of the channel's event loop: for answers decided on the file-system executor. */
-    private static void later(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan, ChannelPromise done) {
+    private static void later(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan, ChannelPromise done,
+                              HttpHeaders kept) {
         try {
-            ctx.executor().execute(() -> relay(write(ctx, facts, plan), done));
+            ctx.executor().execute(() -> relay(write(ctx, facts, plan, kept), done));
         } catch (RejectedExecutionException e) {
             plan.discard(); // the event loop is shutting down; the channel goes with it
             done.tryFailure(e);
         }
     }
 
-    private static ChannelFuture write(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan) {
+    private static ChannelFuture write(ChannelHandlerContext ctx, RequestFacts facts, ResponsePlan plan,
+                                       HttpHeaders kept) {
+        if (!kept.isEmpty() && plan.head().status().codeClass() == HttpStatusClass.SUCCESS) {
+            for (String name : kept.names()) {
+                plan.head().headers().set(name, kept.getAll(name));
+            }
+        }
         if (plan.head().status().code() >= 500 && !plan.head().headers().contains(ErrorResponses.ERROR_ID_HEADER)) {
             // The planner's only 5xx: the front is out of file descriptors (FileErrors), told here with its id.
             plan.discard();
