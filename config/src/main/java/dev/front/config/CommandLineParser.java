@@ -37,8 +37,8 @@ public final class CommandLineParser {
      * {@code server_args} written for it does not start without the reloading it asks for.
      */
     static final String RELOAD_ON_CHANGES_REFUSED = "--reload-on-changes: not supported yet (remove it; to run changed"
-            + " code, restart the container, or send the front HUP: it relays HUP to the server, and gunicorn and"
-            + " uWSGI reload their workers on it)";
+            + " code, restart the container, or send the front HUP: it starts a new child and switches to it once"
+            + " ready)";
 
     private CommandLineParser() {
     }
@@ -173,6 +173,13 @@ public final class CommandLineParser {
                     + " WebSocket is tunnelled)");
         }
 
+        ReloadConfig r = ReloadConfig.defaults();
+        ReloadConfig reload = check(problems, r, () -> new ReloadConfig(
+                o.onHup == null ? r.onHup() : ReloadConfig.OnHup.parse(o.onHup),
+                o.reloadProbePath == null ? r.probePath() : o.reloadProbePath,
+                o.maximumRequests == null ? r.maximumRequests() : nonNegativeLong("--maximum-requests", o.maximumRequests),
+                seconds("--restart-interval", o.restartInterval, r.restartInterval()),
+                o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit))));
         if (o.reloadOnChanges) {
             problems.add(RELOAD_ON_CHANGES_REFUSED);
         }
@@ -181,6 +188,12 @@ public final class CommandLineParser {
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
             problems.add("--application-port: " + applicationPort.getAsInt()
                     + " (expected: a child command after -- to run on it)");
+        }
+        if (child.isEmpty() && application.isEmpty() && reload.recycles()) {
+            problems.add((reload.maximumRequests() > 0 ? "--maximum-requests"
+                    : !reload.restartInterval().isZero() ? "--restart-interval" : "--memory-limit")
+                    + ": given without an application to run (expected: a child command after --, or an entry point;"
+                    + " the front recycles only a child it runs)");
         }
         if ((!child.isEmpty() || application.isPresent()) && upstream.isPresent()) {
             problems.add("--upstream: " + o.upstream
@@ -192,7 +205,7 @@ public final class CommandLineParser {
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
-                appRoot, whiskey.userVars());
+                appRoot, whiskey.userVars(), reload);
     }
 
     /**

@@ -25,13 +25,14 @@ import java.util.OptionalInt;
  * @param application     the WSGI application to run under a server preset, if named (instead of a child command)
  * @param appRoot         the application's directory: the child's working directory, where {@code .whiskey/} is
  * @param userVars        variables for the child's environment from {@code .whiskey/user_vars/} (name = file name)
+ * @param reload          how the child is replaced (HUP, {@code POST /reload}) and recycled
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
                           OptionalInt applicationPort, Limits limits, ForwardingConfig forwarding,
                           boolean accessLog, String accessLogFormat, LogLevel logLevel, IoTransport transport,
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
-                          java.util.Map<String, String> userVars) {
+                          java.util.Map<String, String> userVars, ReloadConfig reload) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);

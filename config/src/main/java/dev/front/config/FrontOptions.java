@@ -155,6 +155,28 @@ final class FrontOptions {
     @Option(names = "--graceful-timeout", paramLabel = "SECONDS", description = "Time to finish on TERM before SIGKILL (default: 15).")
     String gracefulTimeout;
 
+    @Option(names = "--on-hup", paramLabel = "WHAT",
+            description = "replace (default): HUP starts a new child and switches to it once ready; relay: HUP goes"
+                    + " to the child.")
+    String onHup;
+
+    @Option(names = "--reload-probe-path", paramLabel = "PATH",
+            description = "What a new child must answer below 500 before it gets traffic (default: /).")
+    String reloadProbePath;
+
+    @Option(names = "--maximum-requests", paramLabel = "N",
+            description = "Replace the child after N forwarded requests (default: 0, never).")
+    String maximumRequests;
+
+    @Option(names = "--restart-interval", paramLabel = "SECONDS",
+            description = "Replace the child this long after it became ready (default: 0, never).")
+    String restartInterval;
+
+    @Option(names = "--memory-limit", paramLabel = "BYTES|N%",
+            description = "Replace the child when its processes' resident memory passes this, or N% of the"
+                    + " container's memory limit (default: none).")
+    String memoryLimit;
+
     @Option(names = "--access-log", description = "Log one line per request on stdout.")
     boolean accessLog;
 
