@@ -25,7 +25,7 @@ import static java.lang.foreign.ValueLayout.JAVA_INT;
  */
 final class StderrTail implements AutoCloseable {
 
-    static final int LINES = 20;
+    static final int LINES = 30;
     /** A line longer than this is kept cut: a tail is for a person to read. */
     static final int LINE_LIMIT = 400;
 

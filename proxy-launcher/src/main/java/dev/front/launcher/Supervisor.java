@@ -57,7 +57,7 @@ final class Supervisor {
     private final ChildCommand command;
     /** Where the next child listens; only this thread changes it (see {@link #moveIfHeld}). */
     private ChildAddress address;
-    /** The address the front made before the supervisor ran: the front removes it, the supervisor the others. */
+    /** The address the front made before the supervisor ran: the front removes it at exit, the supervisor the others. */
     private final ChildAddress initialAddress;
     private final Upstream upstream;
     private final ReloadConfig reload;
@@ -310,8 +310,8 @@ final class Supervisor {
                     batch.complete(ReloadOutcome.stopping(old.pid(), failed.pid()));
                     return old;
                 }
-                StringBuilder message = new StringBuilder("front: replacing the child failed while ")
-                        .append(failed.phase()).append(": ").append(failed.cause()).append("; ")
+                StringBuilder message = new StringBuilder("front: replacing the child failed (")
+                        .append(failed.phase()).append("): ").append(failed.cause()).append("; ")
                         .append(old.isAlive() ? "the old child " + old + " keeps serving" : "the old child is gone too");
                 if (!failed.stderr().isEmpty()) {
                     message.append("; the new child's last lines on stderr:");
@@ -332,12 +332,10 @@ final class Supervisor {
                 }
                 long switchMillis = TimeUnit.NANOSECONDS.toMillis(System.nanoTime() - triggered);
                 metrics.childReloaded(true);
-                log.warn("the child {} replaced {} in {} ms; draining the old one", ready.child(), old, switchMillis);
+                log.info("the child {} replaced {} in {} ms; draining the old one", ready.child(), old, switchMillis);
                 batch.complete(ReloadOutcome.replaced(old.pid(), ready.child().pid(), switchMillis));
                 retire(old, previous, stopper);
-                if (previousAddress != initialAddress) {
-                    previousAddress.close();
-                }
+                previousAddress.close(); // the old socket and its directory; closing again later does nothing
                 return ready.child();
             }
         }
