@@ -197,6 +197,100 @@ class ChildReplacementIT {
         assertThat(ProcStat.all()).noneMatch(p -> p.ppid() == front.pid() && p.isZombie());
     }
 
+    @Test
+    void triggersDuringAReplacementFoldIntoOneMore() throws Exception {
+        assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
+        FrontProcess front = start(List.of("--", ForwardingIT.GUNICORN.toString(), "--chdir", app.toString(),
+                "-b", "unix:{socket}", "-w", "1", "reload_app:application"));
+        slowImport(1.5);
+        front.signal("HUP");
+        Thread.sleep(300); // the first replacement is under way: what comes now waits for one more
+        front.signal("HUP");
+        front.signal("HUP");
+        String json = reload(front); // answered when that one more has ended
+        assertThat(json).as(front::stderr).startsWith("{\"result\":\"replaced\"");
+        assertThat(metrics(front)).contains("front_child_reloads_total{result=\"replaced\"} 2.0");
+        Thread.sleep(2500);
+        assertThat(metrics(front)).as("three triggers during the first replacement: one more, no third")
+                .contains("front_child_reloads_total{result=\"replaced\"} 2.0");
+        onlyChild(front);
+    }
+
+    @Test
+    void termDuringAReplacementStopsTheNewChildAndDrainsTheOldOne() throws Exception {
+        assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
+        FrontProcess front = start(List.of("--", ForwardingIT.GUNICORN.toString(), "--chdir", app.toString(),
+                "-b", "unix:{socket}", "-w", "1", "reload_app:application"));
+        long firstChild = onlyChild(front);
+        Path firstSocket = front.childSocket();
+        slowImport(20);
+        front.signal("HUP");
+        assertThat(ProcFiles.await(Duration.ofSeconds(10), () -> NEW_CHILD.matcher(front.stderr()).find())).isTrue();
+        Matcher started = NEW_CHILD.matcher(front.stderr());
+        assertThat(started.find()).isTrue();
+        long newChild = Long.parseLong(started.group(1));
+        Path newSocket = Path.of(started.group(2).substring("unix:".length()));
+        // a slow request on the old child is in flight when TERM comes: it must still be answered
+        try (RawHttp slow = RawHttp.connect(front.port())) {
+            slow.send("GET /slow HTTP/1.1\r\nHost: localhost\r\n\r\n");
+            Thread.sleep(50);
+            front.signal("TERM");
+            RawHttp.Response response = slow.read();
+            assertThat(response.status()).isEqualTo(200);
+            assertThat(servedBy(Long.parseLong(new String(response.body(), StandardCharsets.US_ASCII)), firstChild))
+                    .isTrue();
+        }
+        assertThat(front.awaitExit(Duration.ofSeconds(20))).as(front::stderr).isZero();
+        assertThat(ProcStat.of(firstChild)).isEmpty();
+        assertThat(ProcStat.of(newChild)).isEmpty();
+        assertThat(ProcStat.all()).as("nothing of either child's group is left")
+                .noneMatch(p -> p.pgrp() == firstChild || p.pgrp() == newChild);
+        assertThat(firstSocket.getParent()).doesNotExist();
+        assertThat(newSocket.getParent()).doesNotExist();
+    }
+
+    @Test
+    void restartIntervalAndMemoryLimitRecycleTheChild() throws Exception {
+        assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
+        FrontProcess byTime = start(List.of("--restart-interval", "1.5", "--", ForwardingIT.GUNICORN.toString(),
+                "--chdir", app.toString(), "-b", "unix:{socket}", "-w", "1", "reload_app:application"));
+        assertThat(ProcFiles.await(Duration.ofSeconds(15),
+                () -> metricsQuietly(byTime).contains("front_child_recycles_total{reason=\"restart-interval\"} 2.0")))
+                .as(byTime::stderr).isTrue();
+        assertThat(byTime.stderr()).contains("recycling the child: --restart-interval 1.5s passed");
+
+        // each /grow keeps 8 MiB more in the worker: the child passes 120 MiB after a dozen requests
+        Files.writeString(app.resolve("reload_app.py"), Files.readString(app.resolve("reload_app.py"))
+                + "\n_kept = []\n_inner = application\n\n\ndef application(environ, start_response):\n"
+                + "    if environ.get('PATH_INFO') == '/grow':\n        _kept.append(bytearray(8 << 20))\n"
+                + "    return _inner(environ, start_response)\n");
+        long limit = 120L << 20;
+        FrontProcess byMemory = start(List.of("--memory-limit", "120M", "--", ForwardingIT.GUNICORN.toString(),
+                "--chdir", app.toString(), "-b", "unix:{socket}", "-w", "1", "reload_app:application"));
+        long child = onlyChild(byMemory);
+        try (RawHttp http = RawHttp.connect(byMemory.port())) {
+            for (int i = 0; i < 40 && !byMemory.stderr().contains("recycling the child"); i++) {
+                assertThat(http.get("/grow").status()).isEqualTo(200);
+                Thread.sleep(150);
+            }
+        }
+        assertThat(ProcFiles.await(Duration.ofSeconds(10), () -> ProcStat.of(child).isEmpty()))
+                .as(byMemory::stderr).isTrue();
+        assertThat(metrics(byMemory)).contains("front_child_recycles_total{reason=\"memory-limit\"} 1.0",
+                "front_child_reloads_total{result=\"replaced\"} 1.0");
+        Matcher recycled = Pattern.compile("recycling the child: --memory-limit " + limit
+                + " bytes passed: its processes hold (\\d+) bytes").matcher(byMemory.stderr());
+        assertThat(recycled.find()).as(byMemory::stderr).isTrue();
+        // read at least once a second while it grows 8 MiB every 150 ms: seen before a second's growth more
+        assertThat(Long.parseLong(recycled.group(1))).isGreaterThan(limit).isLessThan(limit + (8L << 20) * 8);
+    }
+
+    /** The application takes {@code seconds} to import from now on. */
+    private void slowImport(double seconds) throws IOException {
+        Path source = app.resolve("reload_app.py");
+        Files.writeString(source, "import time as _t\n_t.sleep(" + seconds + ")\n" + Files.readString(source));
+    }
+
     // ---- helpers -----------------------------------------------------------------------------------
 
     private FrontProcess start(List<String> args) throws Exception {
