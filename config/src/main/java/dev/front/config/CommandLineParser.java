@@ -32,14 +32,6 @@ public final class CommandLineParser {
         }
     }
 
-    /**
-     * mod_wsgi-express's {@code --reload-on-changes} has no counterpart yet: refused rather than ignored, so that a
-     * {@code server_args} written for it does not start without the reloading it asks for.
-     */
-    static final String RELOAD_ON_CHANGES_REFUSED = "--reload-on-changes: not supported yet (remove it; to run changed"
-            + " code, restart the container, or send the front HUP: it starts a new child and switches to it once"
-            + " ready)";
-
     private CommandLineParser() {
     }
 
@@ -179,10 +171,8 @@ public final class CommandLineParser {
                 o.reloadProbePath == null ? r.probePath() : o.reloadProbePath,
                 o.maximumRequests == null ? r.maximumRequests() : nonNegativeLong("--maximum-requests", o.maximumRequests),
                 seconds("--restart-interval", o.restartInterval, r.restartInterval()),
-                o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit))));
-        if (o.reloadOnChanges) {
-            problems.add(RELOAD_ON_CHANGES_REFUSED);
-        }
+                o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit)),
+                o.reloadOnChanges));
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         IoTransport transport = check(problems, IoTransport.AUTO, () -> IoTransport.parse(o.transport));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
@@ -191,7 +181,8 @@ public final class CommandLineParser {
         }
         if (child.isEmpty() && application.isEmpty() && reload.recycles()) {
             problems.add((reload.maximumRequests() > 0 ? "--maximum-requests"
-                    : !reload.restartInterval().isZero() ? "--restart-interval" : "--memory-limit")
+                    : !reload.restartInterval().isZero() ? "--restart-interval"
+                    : reload.memoryLimit().isPresent() ? "--memory-limit" : "--reload-on-changes")
                     + ": given without an application to run (expected: a child command after --, or an entry point;"
                     + " the front recycles only a child it runs)");
         }

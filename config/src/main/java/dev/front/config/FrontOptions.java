@@ -99,9 +99,6 @@ final class FrontOptions {
     @Option(names = "--startup-log", hidden = true)
     List<Boolean> ignoredFlags = new ArrayList<>();
 
-    // Recognised only to be refused by name: ignoring it would leave a deployment expecting reloads without them.
-    @Option(names = "--reload-on-changes", hidden = true)
-    boolean reloadOnChanges;
 
     @Option(names = "--limit-request-body", paramLabel = "BYTES", description = "Largest request body (default: 10485760).")
     String limitRequestBody;
@@ -176,6 +173,10 @@ final class FrontOptions {
             description = "Replace the child when its processes' resident memory passes this, or N% of the"
                     + " container's memory limit (default: none).")
     String memoryLimit;
+
+    @Option(names = "--reload-on-changes",
+            description = "Replace the child when a .py file under --app-root changes (for development).")
+    boolean reloadOnChanges;
 
     @Option(names = "--access-log", description = "Log one line per request on stdout.")
     boolean accessLog;

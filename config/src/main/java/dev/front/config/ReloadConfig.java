@@ -18,9 +18,11 @@ import java.util.Optional;
  *                        ({@code --restart-interval})
  * @param memoryLimit     replace the child when its process group's resident memory passes this
  *                        ({@code --memory-limit}); empty = never
+ * @param reloadOnChanges replace the child when a Python file under {@code --app-root} changes, for development
+ *                        ({@code --reload-on-changes})
  */
 public record ReloadConfig(OnHup onHup, String probePath, long maximumRequests, Duration restartInterval,
-                           Optional<MemoryLimit> memoryLimit) {
+                           Optional<MemoryLimit> memoryLimit, boolean reloadOnChanges) {
 
     /** What a HUP sent to the front does. */
     public enum OnHup {
@@ -88,11 +90,11 @@ public record ReloadConfig(OnHup onHup, String probePath, long maximumRequests, 
     }
 
     public static ReloadConfig defaults() {
-        return new ReloadConfig(OnHup.REPLACE, "/", 0, Duration.ZERO, Optional.empty());
+        return new ReloadConfig(OnHup.REPLACE, "/", 0, Duration.ZERO, Optional.empty(), false);
     }
 
     /** True when the front replaces the child on its own, not only when asked. */
     public boolean recycles() {
-        return maximumRequests > 0 || !restartInterval.isZero() || memoryLimit.isPresent();
+        return maximumRequests > 0 || !restartInterval.isZero() || memoryLimit.isPresent() || reloadOnChanges;
     }
 }

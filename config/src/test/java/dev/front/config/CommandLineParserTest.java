@@ -239,20 +239,20 @@ class CommandLineParserTest {
     }
 
     @Test
-    void reloadOnChangesIsRefusedByNameWhereverItIsGiven(@org.junit.jupiter.api.io.TempDir Path app) throws Exception {
-        assertThat(problems("--reload-on-changes", "a.wsgi")).containsExactly(
-                CommandLineParser.RELOAD_ON_CHANGES_REFUSED);
-        assertThat(CommandLineParser.RELOAD_ON_CHANGES_REFUSED)
-                .startsWith("--reload-on-changes: not supported yet (").doesNotContain("\n");
+    void reloadOnChangesIsTakenWhereverItIsGiven(@org.junit.jupiter.api.io.TempDir Path app) throws Exception {
+        assertThat(parse("a.wsgi").reload().reloadOnChanges()).isFalse();
+        assertThat(parse("--reload-on-changes", "a.wsgi").reload().reloadOnChanges()).isTrue();
         // In an argument file, as a .whiskey/server_args written for mod_wsgi-express would have it.
         Path args = app.resolve("args");
         java.nio.file.Files.writeString(args, "--port 9000\n--reload-on-changes  # reload when code changes\n");
-        assertThat(problems("@" + args)).containsExactly(CommandLineParser.RELOAD_ON_CHANGES_REFUSED);
+        assertThat(parse("@" + args, "a.wsgi").reload().reloadOnChanges()).isTrue();
         java.nio.file.Files.createDirectories(app.resolve(".whiskey"));
         java.nio.file.Files.writeString(app.resolve(".whiskey/server_args"), "--reload-on-changes hello.wsgi\n");
-        assertThatThrownBy(() -> CommandLineParser.parse(List.of(), Map.of(), app))
-                .isInstanceOfSatisfying(UsageException.class, e -> assertThat(e.problems())
-                        .containsExactly(CommandLineParser.RELOAD_ON_CHANGES_REFUSED));
+        CommandLineParser.Outcome outcome = CommandLineParser.parse(List.of(), Map.of(), app);
+        assertThat(((CommandLineParser.Outcome.Run) outcome).config().reload().reloadOnChanges()).isTrue();
+        assertThat(problems("--reload-on-changes", "--upstream", "127.0.0.1:9000")).containsExactly(
+                "--reload-on-changes: given without an application to run (expected: a child command after --, or an"
+                        + " entry point; the front recycles only a child it runs)");
     }
 
     @Test

@@ -185,7 +185,14 @@ final class Front {
                                 return forwarding.upstream();
                             }
                         }, config.reload(), reloads, memoryLimit);
-                status = supervisor.run(stop);
+                CodeWatcher watcher = config.reload().reloadOnChanges() ? watchCode(reloads) : null;
+                try {
+                    status = supervisor.run(stop);
+                } finally {
+                    if (watcher != null) {
+                        watcher.close();
+                    }
+                }
             } else {
                 stop.await();
                 // Sidecar or aliases only: requests in flight finish (idle connections were closed at once).
@@ -198,6 +205,14 @@ final class Front {
         }
         log.info("exiting with status {}", status);
         return status;
+    }
+
+    /** {@code --reload-on-changes}: the application's code, not its static files or the front's temp files. */
+    private CodeWatcher watchCode(ReloadRequests reloads) {
+        List<Path> excluded = new java.util.ArrayList<>(config.aliases().stream().map(alias -> alias.path()).toList());
+        excluded.add(config.forwarding().tempDirectory());
+        return CodeWatcher.start(config.appRoot(), excluded,
+                file -> reloads.request("--reload-on-changes: " + file.getFileName() + " changed"));
     }
 
     /** {@code --memory-limit} in bytes (a percentage of the container's limit resolved now); 0 for none. */

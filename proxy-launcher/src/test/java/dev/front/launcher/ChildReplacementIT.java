@@ -31,7 +31,7 @@ import org.junit.jupiter.api.io.TempDir;
 /**
  * Replacing the child under load: a HUP or {@code POST /reload} starts a second child, and every request before,
  * during and after the switch is answered right (GETs naming the process that served them, uploads checked by their
- * digest), with gunicorn, waitress and a plain command; a broken deploy leaves the old child serving; and
+ * digest), with gunicorn, waitress, uvicorn and a plain command; a broken deploy leaves the old child serving; and
  * {@code --maximum-requests} recycles it again and again without a failure.
  */
 @Timeout(value = 60, unit = TimeUnit.SECONDS)
@@ -77,6 +77,13 @@ class ChildReplacementIT {
         assumeTrue(Files.isExecutable(Path.of("/usr/bin/python3")), "Debian's python3 is not installed");
         replacesUnderLoad(List.of("--app-root", app.toString(), "--server", "waitress",
                 "--application", "reload_app:application"), false);
+    }
+
+    @Test
+    void hupReplacesUvicornUnderLoadWithoutAFailure() throws Exception {
+        assumeTrue(Files.isDirectory(Path.of("/usr/lib/python3/dist-packages/uvicorn")), "Debian's uvicorn is not installed");
+        replacesUnderLoad(List.of("--app-root", app.toString(), "--server", "uvicorn",
+                "--application", "reload_app:application"), true);
     }
 
     @Test
@@ -285,6 +292,49 @@ class ChildReplacementIT {
         assertThat(Long.parseLong(recycled.group(1))).isGreaterThan(limit).isLessThan(limit + (8L << 20) * 8);
     }
 
+    @Test
+    void reloadOnChangesServesAnEditWithinTwoSecondsAndIgnoresStaticAndCacheFiles() throws Exception {
+        assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
+        // given the mod_wsgi-express way, in the application's .whiskey/server_args
+        Files.createDirectories(app.resolve(".whiskey"));
+        Files.writeString(app.resolve(".whiskey/server_args"), "--reload-on-changes\n");
+        Path assets = Files.createDirectories(app.resolve("assets"));
+        FrontProcess front = start(List.of("--url-alias", "/assets", assets.toString(), "--",
+                ForwardingIT.GUNICORN.toString(), "--chdir", app.toString(), "-b", "unix:{socket}", "-w", "1",
+                "reload_app:application"), app);
+        long firstChild = onlyChild(front);
+        Files.writeString(assets.resolve("served.py"), "print('a static file, not code')\n");
+        Files.createDirectories(app.resolve("__pycache__"));
+        Files.writeString(app.resolve("__pycache__/cached.py"), "x = 1\n");
+        Files.writeString(app.resolve(".hidden.py"), "x = 1\n");
+        Thread.sleep(3 * CodeWatcher.POLL_MILLIS + 500);
+        assertThat(onlyChild(front)).as("static, cache and hidden files are not the code").isEqualTo(firstChild);
+
+        Path source = app.resolve("reload_app.py");
+        Files.writeString(source, Files.readString(source) + "\n_inner = application\n\n\n"
+                + "def application(environ, start_response):\n"
+                + "    if environ.get('PATH_INFO') == '/version':\n"
+                + "        start_response('200 OK', [('Content-Length', '2')])\n        return [b'v2']\n"
+                + "    return _inner(environ, start_response)\n");
+        long edited = System.nanoTime();
+        long served = 0;
+        while (System.nanoTime() - edited < TimeUnit.SECONDS.toNanos(10)) {
+            try (RawHttp http = RawHttp.connect(front.port())) {
+                if (new String(http.get("/version").body(), StandardCharsets.US_ASCII).equals("v2")) {
+                    served = System.nanoTime();
+                    break;
+                }
+            }
+            Thread.sleep(20);
+        }
+        assertThat(served).as(front::stderr).isPositive();
+        long millis = TimeUnit.NANOSECONDS.toMillis(served - edited);
+        System.out.println("reload-on-changes: the edit served " + millis + " ms after it was written");
+        assertThat(millis).isLessThan(2000);
+        assertThat(front.stderr()).contains("--reload-on-changes: reload_app.py changed; replacing the child");
+        assertThat(ProcFiles.await(Duration.ofSeconds(10), () -> ProcStat.of(firstChild).isEmpty())).isTrue();
+    }
+
     /** The application takes {@code seconds} to import from now on. */
     private void slowImport(double seconds) throws IOException {
         Path source = app.resolve("reload_app.py");
@@ -294,10 +344,15 @@ class ChildReplacementIT {
     // ---- helpers -----------------------------------------------------------------------------------
 
     private FrontProcess start(List<String> args) throws Exception {
+        return start(args, null);
+    }
+
+    /** The front with an admin port and info logging, started in {@code workingDirectory} (null: the test's). */
+    private FrontProcess start(List<String> args, Path workingDirectory) throws Exception {
         List<String> all = new ArrayList<>(List.of("--admin-port", Integer.toString(FrontProcess.freePort()),
                 "--log-level", "info"));
         all.addAll(args);
-        FrontProcess front = FrontProcess.start(all, Map.of("PYTHONDONTWRITEBYTECODE", "1"));
+        FrontProcess front = FrontProcess.start(all, Map.of("PYTHONDONTWRITEBYTECODE", "1"), workingDirectory);
         fronts.add(front);
         return front.awaitStatus("/pid", 200, FrontProcess.STARTUP);
     }
