@@ -20,8 +20,8 @@ import org.slf4j.LoggerFactory;
  * {@code --reload-on-changes}: looks at the application's Python files under {@code --app-root} a few times a
  * second and, once an edit has settled (no further change at the next look), reports the first file that changed.
  * Polling rather than inotify: it sees files in directories made after the start and on any file system, and a
- * development tree is small. Static aliases, the temp directory, hidden directories and {@code __pycache__} are
- * not looked at: they change without the code changing.
+ * development tree is small. Static aliases, the temp directory, hidden files and directories and
+ * {@code __pycache__} are not looked at: they change without the code changing.
  */
 final class CodeWatcher implements AutoCloseable {
 
@@ -115,7 +115,9 @@ final class CodeWatcher implements AutoCloseable {
 
                 @Override
                 public FileVisitResult visitFile(Path file, BasicFileAttributes attributes) {
-                    if (file.getFileName().toString().endsWith(".py") && attributes.isRegularFile()) {
+                    String name = file.getFileName().toString();
+                    // not hidden files: an editor's lock and backup files (.#app.py) are not the code
+                    if (name.endsWith(".py") && !name.startsWith(".") && attributes.isRegularFile()) {
                         files.put(file, new Stamp(attributes.lastModifiedTime().to(java.util.concurrent.TimeUnit.NANOSECONDS),
                                 attributes.size()));
                         if (files.size() >= MAX_FILES) {
