@@ -33,14 +33,6 @@ public final class CommandLineParser {
     }
 
     /**
-     * mod_wsgi-express's {@code --reload-on-changes} has no counterpart yet: refused rather than ignored, so that a
-     * {@code server_args} written for it does not start without the reloading it asks for.
-     */
-    static final String RELOAD_ON_CHANGES_REFUSED = "--reload-on-changes: not supported yet (remove it; to run changed"
-            + " code, restart the container, or send the front HUP: it relays HUP to the server, and gunicorn and"
-            + " uWSGI reload their workers on it)";
-
-    /**
      * Headers whose value the front or the response's framing decides: an option naming the front's own header
      * (request id, deadline, file offload) under one of these would overwrite them or be overwritten.
      */
@@ -245,14 +237,26 @@ public final class CommandLineParser {
                     + " WebSocket is tunnelled)");
         }
 
-        if (o.reloadOnChanges) {
-            problems.add(RELOAD_ON_CHANGES_REFUSED);
-        }
+        ReloadConfig r = ReloadConfig.defaults();
+        ReloadConfig reload = check(problems, r, () -> new ReloadConfig(
+                o.onHup == null ? r.onHup() : ReloadConfig.OnHup.parse(o.onHup),
+                o.reloadProbePath == null ? r.probePath() : o.reloadProbePath,
+                o.maximumRequests == null ? r.maximumRequests() : nonNegativeLong("--maximum-requests", o.maximumRequests),
+                seconds("--restart-interval", o.restartInterval, r.restartInterval()),
+                o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit)),
+                o.reloadOnChanges));
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         IoTransport transport = check(problems, IoTransport.AUTO, () -> IoTransport.parse(o.transport));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
             problems.add("--application-port: " + applicationPort.getAsInt()
                     + " (expected: a child command after -- to run on it)");
+        }
+        if (child.isEmpty() && application.isEmpty() && reload.recycles()) {
+            problems.add((reload.maximumRequests() > 0 ? "--maximum-requests"
+                    : !reload.restartInterval().isZero() ? "--restart-interval"
+                    : reload.memoryLimit().isPresent() ? "--memory-limit" : "--reload-on-changes")
+                    + ": given without an application to run (expected: a child command after --, or an entry point;"
+                    + " the front recycles only a child it runs)");
         }
         if ((!child.isEmpty() || application.isPresent()) && upstream.isPresent()) {
             problems.add("--upstream: " + o.upstream
@@ -264,7 +268,7 @@ public final class CommandLineParser {
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
-                appRoot, whiskey.userVars(), o.requestIdHeader, offload);
+                appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload);
     }
 
     /**

@@ -27,6 +27,7 @@ import java.util.OptionalInt;
  * @param userVars        variables for the child's environment from {@code .whiskey/user_vars/} (name = file name)
  * @param requestIdHeader the header that carries each request's id ({@code --request-id-header})
  * @param offload         file offload from the child ({@code --sendfile-header}), if on
+ * @param reload          how the child is replaced (HUP, {@code POST /reload}) and recycled
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
@@ -34,7 +35,7 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
                           boolean accessLog, String accessLogFormat, LogLevel logLevel, IoTransport transport,
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
                           java.util.Map<String, String> userVars, String requestIdHeader,
-                          Optional<OffloadConfig> offload) {
+                          Optional<OffloadConfig> offload, ReloadConfig reload) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);

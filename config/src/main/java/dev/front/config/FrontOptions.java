@@ -119,9 +119,6 @@ final class FrontOptions {
     @Option(names = "--startup-log", hidden = true)
     List<Boolean> ignoredFlags = new ArrayList<>();
 
-    // Recognised only to be refused by name: ignoring it would leave a deployment expecting reloads without them.
-    @Option(names = "--reload-on-changes", hidden = true)
-    boolean reloadOnChanges;
 
     @Option(names = "--limit-request-body", paramLabel = "BYTES", description = "Largest request body (default: 10485760).")
     String limitRequestBody;
@@ -179,6 +176,32 @@ final class FrontOptions {
 
     @Option(names = "--graceful-timeout", paramLabel = "SECONDS", description = "Time to finish on TERM before SIGKILL (default: 15).")
     String gracefulTimeout;
+
+    @Option(names = "--on-hup", paramLabel = "WHAT",
+            description = "replace (default): HUP starts a new child and switches to it once ready; relay: HUP goes"
+                    + " to the child.")
+    String onHup;
+
+    @Option(names = "--reload-probe-path", paramLabel = "PATH",
+            description = "What a new child must answer below 500 before it gets traffic (default: /).")
+    String reloadProbePath;
+
+    @Option(names = "--maximum-requests", paramLabel = "N",
+            description = "Replace the child after N forwarded requests (default: 0, never).")
+    String maximumRequests;
+
+    @Option(names = "--restart-interval", paramLabel = "SECONDS",
+            description = "Replace the child this long after it became ready (default: 0, never).")
+    String restartInterval;
+
+    @Option(names = "--memory-limit", paramLabel = "BYTES|N%",
+            description = "Replace the child when its processes' resident memory passes this, or N% of the"
+                    + " container's memory limit (default: none).")
+    String memoryLimit;
+
+    @Option(names = "--reload-on-changes",
+            description = "Replace the child when a .py file under --app-root changes (for development).")
+    boolean reloadOnChanges;
 
     @Option(names = "--access-log", description = "Log one line per request on stdout.")
     boolean accessLog;

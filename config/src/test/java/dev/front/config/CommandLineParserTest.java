@@ -240,20 +240,57 @@ class CommandLineParserTest {
     }
 
     @Test
-    void reloadOnChangesIsRefusedByNameWhereverItIsGiven(@org.junit.jupiter.api.io.TempDir Path app) throws Exception {
-        assertThat(problems("--reload-on-changes", "a.wsgi")).containsExactly(
-                CommandLineParser.RELOAD_ON_CHANGES_REFUSED);
-        assertThat(CommandLineParser.RELOAD_ON_CHANGES_REFUSED)
-                .startsWith("--reload-on-changes: not supported yet (").doesNotContain("\n");
+    void replacementAndRecyclingOptions() throws Exception {
+        ReloadConfig defaults = parse("--", "app").reload();
+        assertThat(defaults).isEqualTo(ReloadConfig.defaults());
+        assertThat(defaults.onHup()).isEqualTo(ReloadConfig.OnHup.REPLACE);
+        assertThat(defaults.probePath()).isEqualTo("/");
+        assertThat(defaults.recycles()).isFalse();
+        ReloadConfig given = parse("--on-hup", "relay", "--reload-probe-path", "/health?deep=1",
+                "--maximum-requests", "1000", "--restart-interval", "3600", "--memory-limit", "512M", "--", "app")
+                .reload();
+        assertThat(given.onHup()).isEqualTo(ReloadConfig.OnHup.RELAY);
+        assertThat(given.probePath()).isEqualTo("/health?deep=1");
+        assertThat(given.maximumRequests()).isEqualTo(1000);
+        assertThat(given.restartInterval()).isEqualTo(java.time.Duration.ofHours(1));
+        assertThat(given.memoryLimit()).contains(new ReloadConfig.MemoryLimit.Bytes(512L << 20));
+        assertThat(parse("--memory-limit", "80%", "--", "app").reload().memoryLimit())
+                .contains(new ReloadConfig.MemoryLimit.Percent(80));
+        assertThat(parse("--memory-limit", "1000", "--", "app").reload().memoryLimit())
+                .contains(new ReloadConfig.MemoryLimit.Bytes(1000));
+
+        assertThat(problems("--on-hup", "reload", "--", "app"))
+                .containsExactly("--on-hup: reload (expected: replace or relay)");
+        assertThat(problems("--reload-probe-path", "health", "--", "app"))
+                .containsExactly("--reload-probe-path: health (expected: a path starting with /)");
+        assertThat(problems("--maximum-requests", "-1", "--", "app"))
+                .containsExactly("--maximum-requests: -1 (expected: a whole number, 0 or more)");
+        assertThat(problems("--restart-interval", "soon", "--", "app"))
+                .containsExactly("--restart-interval: soon (expected: seconds, 0 or more)");
+        for (String bad : List.of("0", "0%", "101%", "12X", "", "1.5G")) {
+            assertThat(problems("--memory-limit", bad, "--", "app")).singleElement().asString()
+                    .startsWith("--memory-limit: " + bad + " (expected: bytes");
+        }
+        assertThat(problems("--maximum-requests", "10", "--upstream", "127.0.0.1:9000")).containsExactly(
+                "--maximum-requests: given without an application to run (expected: a child command after --, or an"
+                        + " entry point; the front recycles only a child it runs)");
+    }
+
+    @Test
+    void reloadOnChangesIsTakenWhereverItIsGiven(@org.junit.jupiter.api.io.TempDir Path app) throws Exception {
+        assertThat(parse("a.wsgi").reload().reloadOnChanges()).isFalse();
+        assertThat(parse("--reload-on-changes", "a.wsgi").reload().reloadOnChanges()).isTrue();
         // In an argument file, as a .whiskey/server_args written for mod_wsgi-express would have it.
         Path args = app.resolve("args");
         java.nio.file.Files.writeString(args, "--port 9000\n--reload-on-changes  # reload when code changes\n");
-        assertThat(problems("@" + args)).containsExactly(CommandLineParser.RELOAD_ON_CHANGES_REFUSED);
+        assertThat(parse("@" + args, "a.wsgi").reload().reloadOnChanges()).isTrue();
         java.nio.file.Files.createDirectories(app.resolve(".whiskey"));
         java.nio.file.Files.writeString(app.resolve(".whiskey/server_args"), "--reload-on-changes hello.wsgi\n");
-        assertThatThrownBy(() -> CommandLineParser.parse(List.of(), Map.of(), app))
-                .isInstanceOfSatisfying(UsageException.class, e -> assertThat(e.problems())
-                        .containsExactly(CommandLineParser.RELOAD_ON_CHANGES_REFUSED));
+        CommandLineParser.Outcome outcome = CommandLineParser.parse(List.of(), Map.of(), app);
+        assertThat(((CommandLineParser.Outcome.Run) outcome).config().reload().reloadOnChanges()).isTrue();
+        assertThat(problems("--reload-on-changes", "--upstream", "127.0.0.1:9000")).containsExactly(
+                "--reload-on-changes: given without an application to run (expected: a child command after --, or an"
+                        + " entry point; the front recycles only a child it runs)");
     }
 
     @Test

@@ -30,10 +30,14 @@ public final class AdminServer implements AutoCloseable {
     private final EventLoopGroup group;
     private final FrontMetrics metrics;
     private final ReadyState ready;
+    private final ReloadRequests reloads;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
-    public AdminServer(Transport transport, EventLoopGroup group, FrontMetrics metrics, ReadyState ready) {
+    /** @param reloads where {@code POST /reload} asks for a new child; {@code null} when the front runs none */
+    public AdminServer(Transport transport, EventLoopGroup group, FrontMetrics metrics, ReadyState ready,
+                       ReloadRequests reloads) {
+        this.reloads = reloads;
         this.transport = transport;
         this.group = group;
         this.metrics = metrics;
@@ -54,7 +58,7 @@ public final class AdminServer implements AutoCloseable {
                                 .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
                                 .addLast(new HttpServerCodec())
                                 .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY))
-                                .addLast(new AdminHandler(metrics, ready));
+                                .addLast(new AdminHandler(metrics, ready, reloads));
                     }
                 });
         listener = bootstrap.bind(host, port).sync().channel();

@@ -304,6 +304,7 @@ final class ForwardExchange implements Exchange {
         sendFailed = false;
         upstream.pipeline().get(UpstreamHandler.class).attach(this, service.limits().requestTimeout().toNanos());
         service.config().deadlineHeader().ifPresent(this::setDeadline);
+        service.requestSent(upstream);
         // The encoder only reads the headers, so a retry can send the same set again. A body in memory goes with
         // the head as one message (one buffer when small, one write); a body in a file follows its head zero-copy.
         ChannelFuture sent;

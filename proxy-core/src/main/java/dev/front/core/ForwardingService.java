@@ -28,6 +28,8 @@ public final class ForwardingService {
 
     /** A child connection kept for the next request of the same client connection. */
     private static final AttributeKey<Channel> PARKED = AttributeKey.valueOf("front.parkedUpstream");
+    /** Which child a child connection goes to: one of an older generation is never parked or reused. */
+    private static final AttributeKey<UpstreamGeneration> GENERATION = AttributeKey.valueOf("front.upstreamGeneration");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("front.forwarding");
 
     /** The child's response head may be larger than a request's; the codec only reads this configuration. */
@@ -38,8 +40,11 @@ public final class ForwardingService {
             .setStrictLineParsing(true)
             .setUseRfc9112TransferEncoding(true);
 
-    /** Read on every connect, from every event loop; moved by the supervisor when a restarted child changes port. */
-    private volatile SocketAddress upstreamAddress;
+    /**
+     * Read on every connect, from every event loop; switched by the supervisor when a restarted child changes port
+     * or a new child replaces the old one.
+     */
+    private volatile UpstreamGeneration generation;
     private final ForwardedHeaderPolicy policy;
     private final Limits limits;
     private final ForwardingConfig config;
@@ -75,7 +80,7 @@ public final class ForwardingService {
         this.limiter = new ConcurrencyLimiter(config.maxConcurrency());
         metrics.watchSaturation(limiter);
         this.webSockets = config.webSocket() ? new TunnelCap(config.maxWebSockets()) : null;
-        this.upstreamAddress = upstreamAddress;
+        this.generation = new UpstreamGeneration(upstreamAddress);
         this.policy = policy;
         this.limits = limits;
         this.gate = gate;
@@ -91,11 +96,29 @@ public final class ForwardingService {
      *                                  made for a TCP upstream cannot reach a Unix socket, nor the other way round
      */
     public void moveUpstream(SocketAddress address) {
-        if (address.getClass() != upstreamAddress.getClass()) {
+        switchUpstream(address);
+    }
+
+    /**
+     * Sends every later request, including those queued meanwhile, to a new child at {@code address}. Requests on
+     * the previous child's connections finish there; its parked connections are not reused.
+     *
+     * @return the previous generation, to wait until no request is on it before its child is stopped
+     * @throws IllegalArgumentException as {@link #moveUpstream}
+     */
+    public UpstreamGeneration switchUpstream(SocketAddress address) {
+        UpstreamGeneration previous = generation;
+        if (address.getClass() != previous.address().getClass()) {
             throw new IllegalArgumentException("upstream: " + address + " (expected: the same kind of address as "
-                    + upstreamAddress + ")");
+                    + previous.address() + ")");
         }
-        upstreamAddress = address;
+        generation = new UpstreamGeneration(address);
+        return previous;
+    }
+
+    /** Where new requests go now. */
+    public UpstreamGeneration upstream() {
+        return generation;
     }
 
     /**
@@ -110,7 +133,7 @@ public final class ForwardingService {
 
     /** How the log and the error lines name the upstream: "upstream 127.0.0.1:8000", "the child on unix:/...". */
     String upstreamName() {
-        return (supervised ? "the child on " : "upstream ") + text(upstreamAddress);
+        return (supervised ? "the child on " : "upstream ") + text(generation.address());
     }
 
     /** {@code 127.0.0.1:8000} rather than {@code /127.0.0.1:8000}, and a Unix socket as {@code unix:/PATH}. */
@@ -189,9 +212,12 @@ public final class ForwardingService {
     /** The parked child connection of this client connection, if it is still usable; it is un-parked. */
     Channel takeParked(Channel client) {
         Channel parked = client.attr(PARKED).getAndSet(null);
-        if (parked != null && !parked.isActive()) {
-            parked.close();
+        if (parked != null && (!parked.isActive() || parked.attr(GENERATION).get() != generation)) {
+            parked.close(); // closed by the child, or a connection to a child that has been replaced
             return null;
+        }
+        if (parked != null) {
+            parked.attr(GENERATION).get().unparked(parked);
         }
         return parked;
     }
@@ -203,7 +229,8 @@ public final class ForwardingService {
      */
     void park(Channel client, Channel upstream) {
         upstream.pipeline().get(UpstreamHandler.class).detach();
-        if (!client.isActive()) {
+        UpstreamGeneration owner = upstream.attr(GENERATION).get();
+        if (!client.isActive() || owner != generation) {
             upstream.close();
             return;
         }
@@ -211,6 +238,7 @@ public final class ForwardingService {
         if (previous != null && previous != upstream) {
             previous.close();
         }
+        owner.parked(upstream);
         // A read stays pending while parked: the child has nothing to say until the next request, so whatever it
         // sends retires the connection at once (UpstreamHandler), and the socket's read interest is not switched
         // off and on again around every request (an epoll_ctl each way).
@@ -224,7 +252,10 @@ public final class ForwardingService {
      * loop's task queue) cost more than the connect itself over a Unix socket.
      */
     ChannelFuture connect(EventLoop loop) {
+        UpstreamGeneration target = generation;
         Channel channel = upstreamChannels.newChannel();
+        channel.attr(GENERATION).set(target);
+        target.opened(channel);
         ChannelConfig options = channel.config();
         options.setAutoRead(false);
         options.setConnectTimeoutMillis(5_000);
@@ -247,13 +278,21 @@ public final class ForwardingService {
         connected.addListener(ChannelFutureListener.CLOSE_ON_FAILURE);
         loop.register(channel).addListener((ChannelFutureListener) registered -> {
             if (registered.isSuccess()) {
-                channel.connect(upstreamAddress, connected);
+                channel.connect(target.address(), connected);
             } else {
                 channel.unsafe().closeForcibly();
                 connected.setFailure(registered.cause());
             }
         });
         return connected;
+    }
+
+    /** A request went out on {@code upstream}: counted for its child ({@code --maximum-requests}). */
+    void requestSent(Channel upstream) {
+        UpstreamGeneration owner = upstream.attr(GENERATION).get();
+        if (owner != null) {
+            owner.requestSent();
+        }
     }
 
     /** Hook for the client connection: closes its parked child connection. */

@@ -43,6 +43,11 @@ public final class FrontMetrics {
     private final AtomicInteger queueDepth = new AtomicInteger();
     private final Timer queueWait;
     private final Counter childRestarts;
+    private final Counter reloadsReplaced;
+    private final Counter reloadsFailed;
+    /** 1 from a failed replacement until one succeeds: the code on disk is not what serves. */
+    private final AtomicInteger reloadFailed = new AtomicInteger();
+    private final Map<String, Counter> recycles = new java.util.concurrent.ConcurrentHashMap<>();
     private final Counter orphansReaped;
     private final Counter accessLogDropped;
     /** Set once the forwarding service exists; a front that only serves files is never saturated. */
@@ -90,6 +95,16 @@ public final class FrontMetrics {
                 .serviceLevelObjectives(QUEUE_BUCKETS).register(registry);
         childRestarts = Counter.builder("front.child.restarts")
                 .description("Times the child was restarted after an unexpected exit").register(registry);
+        reloadsReplaced = reloads("replaced");
+        reloadsFailed = reloads("failed");
+        Gauge.builder("front.child.reload.failed", reloadFailed, AtomicInteger::get)
+                .description("1 after a replacement of the child failed (the old child still serves), 0 once one"
+                        + " succeeds").register(registry);
+        for (String reason : new String[] {"maximum-requests", "restart-interval", "memory-limit"}) {
+            recycles.put(reason, Counter.builder("front.child.recycles")
+                    .description("Replacements the front started on its own, by the limit that was reached")
+                    .tag("reason", reason).register(registry));
+        }
         orphansReaped = Counter.builder("front.orphans.reaped")
                 .description("Orphaned processes the front reaped as their parent").register(registry);
         accessLogDropped = Counter.builder("front.access.log.dropped")
@@ -107,6 +122,12 @@ public final class FrontMetrics {
         acceptErrors = Counter.builder("front.accept.errors")
                 .description("Times accepting a client connection failed (out of descriptors and the like); "
                         + "the listener pauses after each").register(registry);
+    }
+
+    private Counter reloads(String result) {
+        return Counter.builder("front.child.reloads")
+                .description("Replacements of the child by a new one (HUP, POST /reload, recycling), by result")
+                .tag("result", result).register(registry);
     }
 
     private static Duration[] millis(long... values) {
@@ -174,6 +195,21 @@ public final class FrontMetrics {
 
     public void childRestarted() {
         childRestarts.increment();
+    }
+
+    /** A replacement ended: {@code replaced} true when the new child serves now. */
+    public void childReloaded(boolean replaced) {
+        (replaced ? reloadsReplaced : reloadsFailed).increment();
+        reloadFailed.set(replaced ? 0 : 1);
+    }
+
+    /** The front started a replacement on its own: {@code reason} is maximum-requests, restart-interval or memory-limit. */
+    public void childRecycled(String reason) {
+        Counter counter = recycles.get(reason);
+        if (counter == null) {
+            throw new IllegalArgumentException("recycle reason: " + reason);
+        }
+        counter.increment();
     }
 
     public void orphansReaped(int count) {

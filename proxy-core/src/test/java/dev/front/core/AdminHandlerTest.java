@@ -20,7 +20,7 @@ class AdminHandlerTest {
     }
 
     private Answer ask(HttpMethod method, String path) {
-        EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(metrics, ready));
+        EmbeddedChannel channel = new EmbeddedChannel(new AdminHandler(metrics, ready, null));
         try {
             channel.writeInbound(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, path));
             FullHttpResponse response = channel.readOutbound();

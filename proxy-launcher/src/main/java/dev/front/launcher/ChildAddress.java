@@ -47,6 +47,14 @@ sealed interface ChildAddress extends AutoCloseable permits ChildAddress.Loopbac
         return this;
     }
 
+    /**
+     * Where a second child listens while this one still serves (a replacement): a new socket in a directory of its
+     * own, or another free port.
+     *
+     * @throws IOException when there is none: a port given with {@code --application-port} holds one child only
+     */
+    ChildAddress next() throws IOException;
+
     /** Removes what the front made for the child; idempotent. */
     @Override
     void close();
@@ -98,6 +106,15 @@ sealed interface ChildAddress extends AutoCloseable permits ChildAddress.Loopbac
             } catch (IOException e) {
                 return false;
             }
+        }
+
+        @Override
+        public ChildAddress next() throws IOException {
+            if (!movable) {
+                throw new IOException("--application-port " + port + " holds one child: a new one cannot listen"
+                        + " beside the old one (let the front pick the port, or use {socket})");
+            }
+            return free();
         }
 
         @Override

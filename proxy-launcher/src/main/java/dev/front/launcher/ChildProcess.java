@@ -50,6 +50,17 @@ public final class ChildProcess {
 
     static ChildProcess spawn(List<String> argv, Map<String, String> env, Path workingDirectory,
                               PosixSpawn.CloseMethod closeMethod) throws SpawnException {
+        return spawn(argv, env, workingDirectory, closeMethod, -1);
+    }
+
+    /** As {@link #spawn(List, Map, Path)}, its standard error going to {@code stderr} (see {@link StderrTail}). */
+    static ChildProcess spawn(List<String> argv, Map<String, String> env, Path workingDirectory, StderrTail stderr)
+            throws SpawnException {
+        return spawn(argv, env, workingDirectory, PosixSpawn.defaultCloseMethod(), stderr.writeFd());
+    }
+
+    private static ChildProcess spawn(List<String> argv, Map<String, String> env, Path workingDirectory,
+                                      PosixSpawn.CloseMethod closeMethod, int stderrFd) throws SpawnException {
         if (argv.isEmpty()) {
             throw new IllegalArgumentException("child command: [] (expected: at least the program name)");
         }
@@ -57,7 +68,7 @@ public final class ChildProcess {
         env.forEach((name, value) -> requireNoNul("child environment", name + "=" + value));
         long pid;
         try {
-            pid = PosixSpawn.spawn(argv, env, workingDirectory, closeMethod);
+            pid = PosixSpawn.spawn(argv, env, workingDirectory, closeMethod, stderrFd);
         } catch (PosixException e) {
             throw SpawnException.of(argv.getFirst(), e.errno());
         }

@@ -81,6 +81,12 @@ final class ChildSocket implements ChildAddress {
         }
     }
 
+    /** A socket in a new private directory beside this one's. */
+    @Override
+    public ChildAddress next() throws IOException {
+        return create(directory.getParent());
+    }
+
     Path path() {
         return path;
     }

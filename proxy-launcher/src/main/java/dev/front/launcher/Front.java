@@ -2,6 +2,7 @@ package dev.front.launcher;
 
 import dev.front.config.FrontConfig;
 import dev.front.config.IoTransport;
+import dev.front.config.ReloadConfig;
 import dev.front.config.ServerKind;
 import dev.front.config.Upstream;
 import dev.front.core.ChildGate;
@@ -9,6 +10,8 @@ import dev.front.core.ForwardedHeaderPolicy;
 import dev.front.core.ForwardingService;
 import dev.front.core.Offload;
 import dev.front.core.FrontServer;
+import dev.front.core.ReloadRequests;
+import dev.front.core.UpstreamGeneration;
 import dev.front.core.Transport;
 import dev.front.core.UpstreamWatch;
 import dev.front.staticfiles.StaticFileService;
@@ -138,9 +141,10 @@ final class Front {
                     + config.port() + " (" + e.getMessage() + ")");
             return 1;
         }
+        ReloadRequests reloads = config.spawnsChild() ? new ReloadRequests() : null;
         int adminPort;
         try {
-            adminPort = operations.startAdmin(transport, group);
+            adminPort = operations.startAdmin(transport, group, reloads);
         } catch (Exception e) {
             server.close();
             operations.close();
@@ -168,12 +172,40 @@ final class Front {
                     System.err.println("front: " + e.getMessage());
                     return 127;
                 }
+                long memoryLimit;
+                try {
+                    memoryLimit = memoryLimit();
+                } catch (IllegalArgumentException e) {
+                    System.err.println("front: " + e.getMessage());
+                    return Main.USAGE;
+                }
                 // forwarding is there whenever a child is: its address is the child's
                 Supervisor supervisor = new Supervisor(command, childAddress,
                         config.limits().startupTimeout(), config.limits().gracefulTimeout(), gate,
-                        server::awaitClientsClosed, operations.metrics(),
-                        moved -> forwarding.moveUpstream(moved.upstream(transport)));
-                status = supervisor.run(stop);
+                        server::awaitClientsClosed, operations.metrics(), new Supervisor.Upstream() {
+                            @Override
+                            public void move(ChildAddress address) {
+                                forwarding.moveUpstream(address.upstream(transport));
+                            }
+
+                            @Override
+                            public UpstreamGeneration switchTo(ChildAddress address) {
+                                return forwarding.switchUpstream(address.upstream(transport));
+                            }
+
+                            @Override
+                            public UpstreamGeneration current() {
+                                return forwarding.upstream();
+                            }
+                        }, config.reload(), reloads, memoryLimit);
+                CodeWatcher watcher = config.reload().reloadOnChanges() ? watchCode(reloads) : null;
+                try {
+                    status = supervisor.run(stop);
+                } finally {
+                    if (watcher != null) {
+                        watcher.close();
+                    }
+                }
             } else {
                 stop.await();
                 // Sidecar or aliases only: requests in flight finish (idle connections were closed at once).
@@ -186,6 +218,24 @@ final class Front {
         }
         log.info("exiting with status {}", status);
         return status;
+    }
+
+    /** {@code --reload-on-changes}: the application's code, not its static files or the front's temp files. */
+    private CodeWatcher watchCode(ReloadRequests reloads) {
+        List<Path> excluded = new java.util.ArrayList<>(config.aliases().stream().map(alias -> alias.path()).toList());
+        excluded.add(config.forwarding().tempDirectory());
+        return CodeWatcher.start(config.appRoot(), excluded,
+                file -> reloads.request("--reload-on-changes: " + file.getFileName() + " changed"));
+    }
+
+    /** {@code --memory-limit} in bytes (a percentage of the container's limit resolved now); 0 for none. */
+    private long memoryLimit() {
+        return switch (config.reload().memoryLimit().orElse(null)) {
+            case null -> 0;
+            case ReloadConfig.MemoryLimit.Bytes bytes -> bytes.bytes();
+            case ReloadConfig.MemoryLimit.Percent percent -> GroupMemory.containerLimit("--memory-limit: "
+                    + percent.percent() + "%") / 100 * percent.percent();
+        };
     }
 
     private void logStartup(FrontServer server, int adminPort, SocketAddress upstream, ChildAddress childAddress) {

@@ -7,6 +7,7 @@ import dev.front.core.ChildGate;
 import dev.front.core.ForwardedHeaderPolicy;
 import dev.front.core.FrontMetrics;
 import dev.front.core.ReadyState;
+import dev.front.core.ReloadRequests;
 import dev.front.core.RequestObserver;
 import dev.front.core.Transport;
 import dev.front.core.UpstreamWatch;
@@ -49,12 +50,16 @@ final class Operations implements AutoCloseable {
         return observer;
     }
 
-    /** Binds the admin listener when {@code --admin-port} is given; returns its port, or -1 when there is none. */
-    int startAdmin(Transport transport, EventLoopGroup group) throws InterruptedException {
+    /**
+     * Binds the admin listener when {@code --admin-port} is given; returns its port, or -1 when there is none.
+     *
+     * @param reloads where {@code POST /reload} asks for a new child; {@code null} when the front runs none
+     */
+    int startAdmin(Transport transport, EventLoopGroup group, ReloadRequests reloads) throws InterruptedException {
         if (config.adminPort().isEmpty()) {
             return -1;
         }
-        admin = new AdminServer(transport, group, metrics, ready);
+        admin = new AdminServer(transport, group, metrics, ready, reloads);
         admin.start(config.host(), config.adminPort().getAsInt());
         return admin.port();
     }

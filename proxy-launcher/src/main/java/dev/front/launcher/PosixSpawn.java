@@ -51,6 +51,8 @@ final class PosixSpawn {
     private static final MethodHandle SIGEMPTYSET = Posix.bind("sigemptyset", ONE_POINTER);
     private static final MethodHandle ACTIONS_INIT = Posix.bind("posix_spawn_file_actions_init", ONE_POINTER);
     private static final MethodHandle ACTIONS_DESTROY = Posix.bind("posix_spawn_file_actions_destroy", ONE_POINTER);
+    private static final MethodHandle ACTIONS_ADDDUP2 = Posix.bind("posix_spawn_file_actions_adddup2",
+            FunctionDescriptor.of(JAVA_INT, ADDRESS, JAVA_INT, JAVA_INT));
     private static final MethodHandle ACTIONS_ADDCLOSE =
             Posix.bind("posix_spawn_file_actions_addclose", POINTER_AND_INT);
     // glibc 2.34+ and 2.29+ respectively; looked up at run time so an older C library still works.
@@ -78,6 +80,12 @@ final class PosixSpawn {
      * @throws PosixException with posix_spawnp's error (ENOENT, EACCES, ...) when the child could not start
      */
     static long spawn(List<String> argv, Map<String, String> env, Path workingDirectory, CloseMethod closeMethod) {
+        return spawn(argv, env, workingDirectory, closeMethod, -1);
+    }
+
+    /** As above, with {@code stderrFd} (when 0 or more) as the child's standard error instead of the front's. */
+    static long spawn(List<String> argv, Map<String, String> env, Path workingDirectory, CloseMethod closeMethod,
+                      int stderrFd) {
         try (Arena arena = Arena.ofConfined()) {
             MemorySegment attr = arena.allocate(SPAWNATTR_SIZE, 16);
             MemorySegment actions = arena.allocate(FILE_ACTIONS_SIZE, 16);
@@ -86,6 +94,11 @@ final class PosixSpawn {
                 check("posix_spawn_file_actions_init", (int) ACTIONS_INIT.invokeExact(actions));
                 try {
                     configureAttributes(arena, attr);
+                    if (stderrFd >= 0) {
+                        // before the closing below, which then closes stderrFd itself in the child
+                        check("posix_spawn_file_actions_adddup2",
+                                (int) ACTIONS_ADDDUP2.invokeExact(actions, stderrFd, 2));
+                    }
                     configureFileActions(arena, actions, workingDirectory, closeMethod);
                     MemorySegment pid = arena.allocate(JAVA_INT);
                     int result = (int) SPAWNP.invokeExact(pid, arena.allocateFrom(argv.getFirst()), actions, attr,

@@ -13,8 +13,8 @@ import java.util.concurrent.LinkedBlockingQueue;
 import java.util.function.Supplier;
 
 /**
- * Catches the signals an init must handle and passes them on from one consumer thread: HUP, USR1, TTIN,
- * TTOU and WINCH go to the child's pid (never its group: a HUP to the group kills gunicorn's workers), TERM
+ * Catches the signals an init must handle and passes them on from one consumer thread: HUP (unless the listener
+ * replaces the child on it, {@code --on-hup replace}), USR1, TTIN, TTOU and WINCH go to the child's pid (never its group: a HUP to the group kills gunicorn's workers), TERM
  * and INT ask the listener to shut down, CHLD asks it to reap. The handlers only enqueue.
  *
  * <p>USR2 (HotSpot's own) and QUIT (thread dumps) are never touched. The child may want a different signal
@@ -30,6 +30,11 @@ final class SignalRelay implements AutoCloseable {
 
         /** CHLD arrived: some child changed state, scan for orphans. */
         void childStateChanged();
+
+        /** HUP arrived: true when the listener handled it (a replacement), false to relay it to the child. */
+        default boolean hangUp() {
+            return false;
+        }
     }
 
     static final List<String> RELAYED = List.of("HUP", "USR1", "TTIN", "TTOU", "WINCH");
@@ -126,6 +131,11 @@ final class SignalRelay implements AutoCloseable {
             switch (number) {
                 case Posix.SIGTERM, Posix.SIGINT -> listener.shutdownRequested(number);
                 case Posix.SIGCHLD -> listener.childStateChanged();
+                case Posix.SIGHUP -> {
+                    if (!listener.hangUp()) {
+                        child.get().ifPresent(c -> c.signal(number));
+                    }
+                }
                 default -> child.get().ifPresent(c -> c.signal(number));
             }
         } catch (RuntimeException e) {

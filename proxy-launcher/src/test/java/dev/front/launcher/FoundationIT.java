@@ -186,22 +186,6 @@ class FoundationIT {
     }
 
     @Test
-    void reloadOnChangesIsRefusedOnTheCommandLineAndInServerArgs(@TempDir Path app) throws Exception {
-        String refused = "front: --reload-on-changes: not supported yet (";
-        try (FrontProcess bad = FrontProcess.start(List.of("--reload-on-changes", "--", "python3", "-c", "pass"))) {
-            assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
-            assertThat(bad.stderr().lines()).singleElement().asString().startsWith(refused);
-        }
-        // A mod_wsgi-express deployment's .whiskey/server_args, read when the front starts in its directory.
-        Files.createDirectories(app.resolve(".whiskey"));
-        Files.writeString(app.resolve(".whiskey/server_args"), "--reload-on-changes\n");
-        try (FrontProcess bad = FrontProcess.start(List.of("--", "python3", "-c", "pass"), Map.of(), app)) {
-            assertThat(bad.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
-            assertThat(bad.stderr().lines()).singleElement().asString().startsWith(refused);
-        }
-    }
-
-    @Test
     void aTransportThatCannotBeUsedHereExitsTwoNamingItAndAutoFallsBackToNio() throws Exception {
         // Netty's switch that keeps both native transports from loading, as on a kernel without them
         List<String> noNative = List.of("-Dio.netty.transport.noNative=true");

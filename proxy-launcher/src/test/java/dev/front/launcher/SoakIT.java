@@ -32,8 +32,8 @@ import org.junit.jupiter.api.Timeout;
  * while client threads send mixed traffic over raw keep-alive connections (static files whole and in ranges, small
  * and large forwarded responses, some read late so they are spooled, uploads in memory and past the memory buffer
  * with their digests echoed back, pipelined requests, clients that leave mid-response). Meanwhile the child is
- * killed twice (the front restarts it) and the front gets a HUP once (relayed to gunicorn, which reloads its
- * workers). Every 200 and 206 is checked byte for byte; failures (502/503/504, connection errors, cut responses)
+ * killed twice (the front restarts it) and the front gets a HUP once (the front replaces gunicorn with a new one,
+ * which must fail nothing). Every 200 and 206 is checked byte for byte; failures (502/503/504, connection errors, cut responses)
  * may happen only around those events; and afterwards the front's descriptors, temp files and live heap are back
  * near where they were before the traffic. {@code -Dsoak.seconds=N} sets the traffic's length (default 45); the
  * longer run is {@code bench/soak}.

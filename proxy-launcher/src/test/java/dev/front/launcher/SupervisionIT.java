@@ -100,7 +100,8 @@ class SupervisionIT {
     @Test
     void relaysEachSignalToTheChild() throws Exception {
         Path seen = dir.resolve("seen");
-        RunningFront front = start(List.of(), child("signals=" + seen));
+        // HUP replaces the child by default; relayed, it reaches the child like the others
+        RunningFront front = start(List.of("--on-hup", "relay"), child("signals=" + seen));
         front.awaitServing();
         for (int signal : List.of(Posix.SIGHUP, Posix.SIGUSR1, Posix.SIGTTIN, Posix.SIGTTOU, Posix.SIGWINCH)) {
             front.signal(signal);
