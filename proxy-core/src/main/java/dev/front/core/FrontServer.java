@@ -1,6 +1,20 @@
 package dev.front.core;
 
 import dev.front.config.FrontConfig;
+import dev.front.core.alias.AliasService;
+import dev.front.core.alias.Router;
+import dev.front.core.connection.Drain;
+import dev.front.core.connection.HandlerNames;
+import dev.front.core.connection.KeepAliveHandler;
+import dev.front.core.connection.RequestIdHandler;
+import dev.front.core.connection.RequestWaitHandler;
+import dev.front.core.http.ClientCodec;
+import dev.front.core.http.ObsFoldHandler;
+import dev.front.core.http.RequestChecks;
+import dev.front.core.observe.RequestObserver;
+import dev.front.core.transport.AcceptPause;
+import dev.front.core.transport.Transport;
+import dev.front.core.upstream.ForwardingService;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
@@ -51,7 +65,7 @@ public final class FrontServer implements AutoCloseable {
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
                 .option(ChannelOption.SO_REUSEADDR, true)
-                .handler(new AcceptPause(observer.metrics()))
+                .handler(new AcceptPause(observer.metrics()::acceptFailed))
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
@@ -82,7 +96,7 @@ public final class FrontServer implements AutoCloseable {
      * refused, Transfer-Encoding per RFC 9112, header names and values validated. {@link RequestChecks} adds what
      * the codec cannot express.
      */
-    static HttpDecoderConfig clientDecoderConfig() {
+    public static HttpDecoderConfig clientDecoderConfig() {
         return new HttpDecoderConfig()
                 .setMaxInitialLineLength(RequestChecks.MAX_REQUEST_LINE)
                 .setMaxHeaderSize(RequestChecks.MAX_HEAD_SIZE)
@@ -108,7 +122,7 @@ public final class FrontServer implements AutoCloseable {
         if (listener != null) {
             listener.close().syncUninterruptibly();
         }
-        clients.forEach(client -> client.pipeline().fireUserEventTriggered(RouterHandler.DRAIN));
+        clients.forEach(client -> client.pipeline().fireUserEventTriggered(Drain.EVENT));
     }
 
     /** Waits until every client connection has closed, up to {@code timeout}; true when none is left. */

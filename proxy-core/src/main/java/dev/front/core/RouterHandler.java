@@ -1,6 +1,21 @@
 package dev.front.core;
 
 import dev.front.config.Limits;
+import dev.front.core.alias.AliasRequest;
+import dev.front.core.alias.AliasService;
+import dev.front.core.alias.Router;
+import dev.front.core.alias.StaticExchange;
+import dev.front.core.connection.Drain;
+import dev.front.core.connection.ErrorResponses;
+import dev.front.core.connection.Exchange;
+import dev.front.core.connection.LingeringClose;
+import dev.front.core.connection.RequestAttributes;
+import dev.front.core.connection.RequestWaitHandler;
+import dev.front.core.connection.RouteKind;
+import dev.front.core.http.Failure;
+import dev.front.core.http.RequestChecks;
+import dev.front.core.http.RequestTarget;
+import dev.front.core.upstream.ForwardingService;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
@@ -21,7 +36,6 @@ import io.netty.util.ReferenceCountUtil;
 final class RouterHandler extends ChannelInboundHandlerAdapter {
 
     /** Fired at every client connection when the front stops accepting (see {@link FrontServer#stopAccepting}). */
-    static final Object DRAIN = new Object();
 
     private static final AliasService NOT_FOUND =
             (ctx, request, target) -> ErrorResponses.send(ctx, HttpResponseStatus.NOT_FOUND, false);
@@ -176,7 +190,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
 
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
-        if (evt == DRAIN) {
+        if (evt == Drain.EVENT) {
             // The front is stopping: an idle connection goes now, a busy one after its current response.
             draining = true;
             if (exchange == null) {

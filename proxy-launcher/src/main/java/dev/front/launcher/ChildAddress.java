@@ -1,6 +1,6 @@
 package dev.front.launcher;
 
-import dev.front.core.Transport;
+import dev.front.core.transport.Transport;
 import java.io.IOException;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;

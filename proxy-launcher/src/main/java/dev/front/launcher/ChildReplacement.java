@@ -1,6 +1,6 @@
 package dev.front.launcher;
 
-import dev.front.core.ChildGate;
+import dev.front.core.upstream.ChildGate;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.List;

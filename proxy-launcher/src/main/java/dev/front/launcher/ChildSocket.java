@@ -1,7 +1,7 @@
 package dev.front.launcher;
 
 import dev.front.config.Upstream;
-import dev.front.core.Transport;
+import dev.front.core.transport.Transport;
 import java.io.IOException;
 import java.net.SocketAddress;
 import java.net.UnixDomainSocketAddress;

@@ -5,15 +5,15 @@ import dev.front.config.IoTransport;
 import dev.front.config.ReloadConfig;
 import dev.front.config.ServerKind;
 import dev.front.config.Upstream;
-import dev.front.core.ChildGate;
-import dev.front.core.ForwardedHeaderPolicy;
-import dev.front.core.ForwardingService;
-import dev.front.core.Offload;
 import dev.front.core.FrontServer;
-import dev.front.core.ReloadRequests;
-import dev.front.core.UpstreamGeneration;
-import dev.front.core.Transport;
-import dev.front.core.UpstreamWatch;
+import dev.front.core.alias.Offload;
+import dev.front.core.observe.ReloadRequests;
+import dev.front.core.transport.Transport;
+import dev.front.core.trust.ProxyHeaderPolicy;
+import dev.front.core.upstream.ChildGate;
+import dev.front.core.upstream.ForwardingService;
+import dev.front.core.upstream.UpstreamGeneration;
+import dev.front.core.upstream.UpstreamWatch;
 import dev.front.staticfiles.StaticFileService;
 import io.netty.channel.EventLoopGroup;
 import java.io.IOException;
@@ -105,7 +105,7 @@ final class Front {
 
     private int run(StopSignal stop, Transport transport, EventLoopGroup group, ChildAddress childAddress)
             throws InterruptedException {
-        ForwardedHeaderPolicy policy = new ForwardedHeaderPolicy(config.forwarded());
+        ProxyHeaderPolicy policy = new ProxyHeaderPolicy(config.forwarded());
         ChildGate gate = config.spawnsChild() ? new ChildGate(false) : ChildGate.alwaysOpen();
         SocketAddress upstreamAddress = null;
         if (childAddress != null) {

@@ -1,7 +1,7 @@
 package dev.front.launcher;
 
 import dev.front.config.LogLevel;
-import dev.front.core.UpstreamWatch;
+import dev.front.core.upstream.UpstreamWatch;
 import java.util.Locale;
 
 /** The front's own log: slf4j-simple on stderr, one line per event, level from {@code --log-level}. */

@@ -1,16 +1,16 @@
 package dev.front.launcher;
 
 import dev.front.config.FrontConfig;
-import dev.front.core.AccessLog;
-import dev.front.core.AdminServer;
-import dev.front.core.ChildGate;
-import dev.front.core.ForwardedHeaderPolicy;
-import dev.front.core.FrontMetrics;
-import dev.front.core.ReadyState;
-import dev.front.core.ReloadRequests;
-import dev.front.core.RequestObserver;
-import dev.front.core.Transport;
-import dev.front.core.UpstreamWatch;
+import dev.front.core.observe.AccessLog;
+import dev.front.core.observe.AdminServer;
+import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.ReadyState;
+import dev.front.core.observe.ReloadRequests;
+import dev.front.core.observe.RequestObserver;
+import dev.front.core.transport.Transport;
+import dev.front.core.trust.ProxyHeaderPolicy;
+import dev.front.core.upstream.ChildGate;
+import dev.front.core.upstream.UpstreamWatch;
 import io.netty.channel.EventLoopGroup;
 import java.io.FileDescriptor;
 import java.io.FileOutputStream;
@@ -30,11 +30,11 @@ final class Operations implements AutoCloseable {
     private AdminServer admin;
 
     /** @throws IllegalArgumentException naming {@code --access-log-format} when its pattern is not understood */
-    Operations(FrontConfig config, ForwardedHeaderPolicy policy, ChildGate gate) {
+    Operations(FrontConfig config, ProxyHeaderPolicy policy, ChildGate gate) {
         this.config = config;
-        this.ready = new ReadyState(gate);
+        this.ready = new ReadyState(gate::isOpen);
         if (config.spawnsChild()) {
-            metrics.watchChild(gate);
+            metrics.watchChild(gate::isOpen);
         }
         // stdout itself, not System.out: no PrintStream lock or autoflush on the writer thread's path.
         this.accessLog = config.accessLog() ? new AccessLog(config.accessLogFormat(), policy, config.port(),
@@ -66,7 +66,7 @@ final class Operations implements AutoCloseable {
 
     /** {@code /readyz} fails while the sidecar upstream {@code watch} looks at refuses connections. */
     void watchUpstream(UpstreamWatch watch) {
-        ready.watchUpstream(watch);
+        ready.watchUpstream(watch::refusal);
     }
 
     /** The first step of a stop: {@code /readyz} answers 503 from now on. */

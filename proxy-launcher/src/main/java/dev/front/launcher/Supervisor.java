@@ -1,11 +1,11 @@
 package dev.front.launcher;
 
 import dev.front.config.ReloadConfig;
-import dev.front.core.ChildGate;
-import dev.front.core.FrontMetrics;
-import dev.front.core.ReloadOutcome;
-import dev.front.core.ReloadRequests;
-import dev.front.core.UpstreamGeneration;
+import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.ReloadOutcome;
+import dev.front.core.observe.ReloadRequests;
+import dev.front.core.upstream.ChildGate;
+import dev.front.core.upstream.UpstreamGeneration;
 import java.io.IOException;
 import java.time.Duration;
 import java.util.Optional;

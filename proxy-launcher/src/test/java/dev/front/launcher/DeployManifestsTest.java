@@ -5,7 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.front.config.CommandLineParser;
 import dev.front.config.FrontConfig;
 import dev.front.config.Upstream;
-import dev.front.core.FrontMetrics;
+import dev.front.core.observe.FrontMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;

@@ -1,6 +1,6 @@
 package dev.front.staticfiles;
 
-import dev.front.core.AliasRequest;
+import dev.front.core.alias.AliasRequest;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;

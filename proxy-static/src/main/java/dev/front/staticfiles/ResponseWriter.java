@@ -1,6 +1,6 @@
 package dev.front.staticfiles;
 
-import dev.front.core.FileRegions;
+import dev.front.core.transport.FileRegions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelException;

@@ -1,11 +1,11 @@
 package dev.front.staticfiles;
 
-import dev.front.core.AliasRequest;
-import dev.front.core.AliasService;
-import dev.front.core.ErrorResponses;
-import dev.front.core.Failure;
-import dev.front.core.Offload;
-import dev.front.core.RequestAttributes;
+import dev.front.core.alias.AliasRequest;
+import dev.front.core.alias.AliasService;
+import dev.front.core.alias.Offload;
+import dev.front.core.connection.ErrorResponses;
+import dev.front.core.connection.RequestAttributes;
+import dev.front.core.http.Failure;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;

@@ -1,6 +1,6 @@
 package dev.front.staticfiles;
 
-import dev.front.core.ErrorResponses;
+import dev.front.core.connection.ErrorResponses;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;

@@ -1,7 +1,7 @@
 package dev.front.staticfiles;
 
 import dev.front.config.Alias;
-import dev.front.core.AliasRequest;
+import dev.front.core.alias.AliasRequest;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;

@@ -303,7 +303,7 @@ class StaticFileServiceTest {
         String id = response.header("X-Front-Error-Id");
         assertThat(id).matches("[0-9a-hjkmnp-tv-z]{10}");
         assertThat(response.text()).isEqualTo("503 Service Unavailable (error id " + id + ")\n");
-        assertThat(busy.channel.attr(dev.front.core.RequestAttributes.ERROR_ID).get()).isEqualTo(id);
+        assertThat(busy.channel.attr(dev.front.core.connection.RequestAttributes.ERROR_ID).get()).isEqualTo(id);
         assertThat(busy.channel.isOpen()).isTrue();
     }
 

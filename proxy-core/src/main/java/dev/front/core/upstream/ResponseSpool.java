@@ -1,0 +1,239 @@
+package dev.front.core.upstream;
+
+import dev.front.core.transport.FileRegions;
+import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFutureListener;
+import io.netty.channel.ChannelHandlerContext;
+import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultHttpContent;
+import java.io.IOException;
+import java.nio.ByteBuffer;
+import java.nio.channels.AsynchronousFileChannel;
+import java.nio.channels.CompletionHandler;
+import java.nio.file.Files;
+import java.nio.file.Path;
+import java.nio.file.StandardOpenOption;
+import java.util.function.Consumer;
+
+/**
+ * The part of a response the client cannot take yet, kept in a temp file so the child is read as fast as it writes
+ * and its worker is free at once. Memory is the client channel's own outbound buffer up to its high water mark;
+ * what arrives beyond it is appended here (asynchronous writes, off the event loop) and handed to the client as
+ * file regions (sendfile) when it is writable again. The file is reused from its start once everything written
+ * to it has been sent, and it never grows past {@code maxSize} plus one read: a full spool stops the reads from
+ * the child, which is the backpressure. When the file cannot grow (the temp directory is full, or cannot be written),
+ * the spool stops growing for the rest of the response: what it could not write stays in memory and follows what is
+ * on disk to the client, the reads from the child go on only as fast as the client reads, and the file is closed and
+ * deleted as soon as its bytes have left. Nothing is lost and nothing waits for space that may never come. Every
+ * method runs on the client's event loop.
+ */
+final class ResponseSpool {
+
+    private final ChannelHandlerContext client;
+    private final Path tempDir;
+    private final long maxSize;
+    private final Runnable progress;
+    private final Consumer<Throwable> cannotGrow;
+    private Path file;
+    private AsynchronousFileChannel channel;
+    /** End of what was appended, of what is written to disk, and of what was handed to the client. */
+    private long appended;
+    private long written;
+    private long handedOver;
+    /** Bytes handed to the client from memory, after the file could not grow; they follow {@code written}. */
+    private long handedFromMemory;
+    private int regionsInFlight;
+    private boolean writing;
+    private boolean released;
+    /** The file could not grow: what is queued goes to the client from memory, after what is on disk. */
+    private boolean failed;
+    private final java.util.ArrayDeque<ByteBuf> queued = new java.util.ArrayDeque<>();
+
+    /**
+     * @param progress run after a write to disk or a region to the client completes: the exchange may read on or
+     *                 finish
+     * @param cannotGrow told once when the file cannot be created or written (the spool goes on without growing)
+     */
+    ResponseSpool(ChannelHandlerContext client, Path tempDir, long maxSize, Runnable progress,
+                  Consumer<Throwable> cannotGrow) {
+        this.client = client;
+        this.tempDir = tempDir;
+        this.maxSize = maxSize;
+        this.progress = progress;
+        this.cannotGrow = cannotGrow;
+    }
+
+    /** True when nothing waits here: new bytes may go straight to the client without overtaking any. */
+    boolean isEmpty() {
+        return appended == handedOver + handedFromMemory;
+    }
+
+    /** True when everything spooled has also left the front (no region still being sent). */
+    boolean isDrained() {
+        return isEmpty() && regionsInFlight == 0;
+    }
+
+    /** True while the file may take more without growing past its bound. */
+    boolean hasRoom() {
+        return appended < maxSize && !failed;
+    }
+
+    /**
+     * Appends {@code data} (ownership passes here). Throws when the file cannot be created; the data is then still
+     * the caller's, and the spool has no room from now on.
+     */
+    void append(ByteBuf data) throws IOException {
+        if (released) {
+            data.release();
+            return;
+        }
+        if (file == null && !failed) {
+            try {
+                file = Files.createTempFile(tempDir, "front-response-", ".tmp");
+                channel = AsynchronousFileChannel.open(file, StandardOpenOption.WRITE, StandardOpenOption.READ);
+            } catch (IOException | RuntimeException e) {
+                failed = true;
+                deleteFile();
+                throw e;
+            }
+        }
+        appended += data.readableBytes();
+        queued.addLast(data);
+        if (failed) {
+            drain();
+        } else {
+            writeNext();
+        }
+    }
+
+    private void writeNext() {
+        if (writing || queued.isEmpty() || released || failed) {
+            return;
+        }
+        writing = true;
+        ByteBuf data = queued.pollFirst();
+        ByteBuffer buffer = data.nioBuffer();
+        channel.write(buffer, written, null, new CompletionHandler<Integer, Void>() {
+            private long at = written;
+
+            @Override
+            public void completed(Integer count, Void ignored) {
+                at += count;
+                if (buffer.hasRemaining()) {
+                    channel.write(buffer, at, null, this);
+                    return;
+                }
+                client.executor().execute(() -> {
+                    data.release();
+                    writing = false;
+                    written = at;
+                    writeNext();
+                    drain();
+                    progress.run();
+                });
+            }
+
+            @Override
+            public void failed(Throwable cause, Void ignored) {
+                client.executor().execute(() -> {
+                    writing = false;
+                    if (released) {
+                        data.release();
+                        return;
+                    }
+                    // What did reach the disk is kept; the rest of this buffer goes first from memory.
+                    data.skipBytes((int) (at - written));
+                    written = at;
+                    queued.addFirst(data);
+                    failed = true;
+                    cannotGrow.accept(cause);
+                    drain();
+                    progress.run();
+                });
+            }
+        });
+    }
+
+    /** Hands what is on disk to the client while it is writable; flushes once. */
+    void drain() {
+        if (released || !client.channel().isWritable()) {
+            return;
+        }
+        if (written == handedOver) {
+            drainMemory();
+            return;
+        }
+        long from = handedOver;
+        long count = written - handedOver;
+        handedOver = written;
+        regionsInFlight++;
+        client.writeAndFlush(FileRegions.sendable(client.channel(), new DefaultFileRegion(file.toFile(), from, count)))
+                .addListener((ChannelFutureListener) f -> {
+                    regionsInFlight--;
+                    if (f.isSuccess() && isDrained() && !writing) {
+                        // Everything on disk has left: the next spill starts at the beginning of the file again.
+                        appended = written = handedOver = handedFromMemory = 0;
+                    }
+                    if (failed) {
+                        drain(); // what waits in memory follows what was on disk
+                    }
+                    progress.run();
+                });
+    }
+
+    /**
+     * After the file could not grow: once everything on disk is handed over, what waits in memory goes to the
+     * client, in order, while it is writable.
+     */
+    private void drainMemory() {
+        if (!failed) {
+            return;
+        }
+        if (regionsInFlight == 0) {
+            deleteFile();
+        }
+        ByteBuf data;
+        boolean wrote = false;
+        while (client.channel().isWritable() && (data = queued.pollFirst()) != null) {
+            handedFromMemory += data.readableBytes();
+            client.write(new DefaultHttpContent(data));
+            wrote = true;
+        }
+        if (wrote) {
+            client.flush();
+        }
+    }
+
+    /** Frees queued buffers, closes and deletes the file; idempotent. */
+    void release() {
+        if (released) {
+            return;
+        }
+        released = true;
+        ByteBuf data;
+        while ((data = queued.pollFirst()) != null) {
+            data.release();
+        }
+        deleteFile();
+    }
+
+    /** Closes and deletes the file; regions already opened hold their own descriptors. */
+    private void deleteFile() {
+        if (channel != null) {
+            try {
+                channel.close();
+            } catch (IOException e) {
+                // Nothing is lost: what is still to send is in regions or in memory.
+            }
+            channel = null;
+        }
+        if (file != null) {
+            try {
+                Files.deleteIfExists(file);
+            } catch (IOException e) {
+                // The directory is a temp directory.
+            }
+            file = null;
+        }
+    }
+}

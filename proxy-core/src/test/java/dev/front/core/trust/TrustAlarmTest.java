@@ -1,0 +1,91 @@
+package dev.front.core.trust;
+
+import static org.assertj.core.api.Assertions.assertThat;
+
+import dev.front.config.ProxyHeader;
+import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.PrometheusText;
+import java.lang.reflect.Proxy;
+import java.net.InetSocketAddress;
+import java.util.ArrayList;
+import java.util.List;
+import java.util.concurrent.atomic.AtomicLong;
+import org.junit.jupiter.api.Test;
+import org.slf4j.Logger;
+
+class TrustAlarmTest {
+
+    private final List<String> lines = new ArrayList<>();
+    private final AtomicLong now = new AtomicLong(5_000_000_000_000L);
+    private final FrontMetrics metrics = new FrontMetrics();
+    private final TrustAlarm alarm = new TrustAlarm(metrics::forwardingHeadersDropped, recordingLogger(lines), now::get);
+    private final InetSocketAddress peer = new InetSocketAddress("192.0.2.9", 40000);
+
+    private static int mask(ProxyHeader... headers) {
+        int mask = 0;
+        for (ProxyHeader header : headers) {
+            mask |= 1 << header.ordinal();
+        }
+        return mask;
+    }
+
+    private double dropped(String header, String reason) {
+        return PrometheusText.value(metrics,
+                "front_forwarding_headers_dropped_total{header=\"" + header + "\",reason=\"" + reason + "\"}");
+    }
+
+    @Test
+    void countsEveryHeaderUnderItsReason() {
+        alarm.dropped(new ProxyHeaderPolicy.Dropped(mask(ProxyHeader.X_FORWARDED_FOR),
+                mask(ProxyHeader.X_REAL_IP, ProxyHeader.FORWARDED), mask(ProxyHeader.X_FORWARDED_PORT),
+                mask(ProxyHeader.X_FORWARDED_FOR)), peer);
+        assertThat(dropped("X-Forwarded-For", "untrusted_peer")).isEqualTo(1);
+        assertThat(dropped("X-Real-IP", "untrusted_header")).isEqualTo(1);
+        assertThat(dropped("Forwarded", "untrusted_header")).isEqualTo(1);
+        assertThat(dropped("X-Forwarded-Port", "invalid")).isEqualTo(1);
+        assertThat(dropped("X-Forwarded-For", "too_many_hops")).isEqualTo(1);
+        assertThat(dropped("X-Forwarded-For", "invalid")).isZero();
+        assertThat(dropped("X-Host", "untrusted_peer")).isZero();
+    }
+
+    @Test
+    void warnsOnceAMinuteAboutUntrustedPeersAndCountsWhatItLeftOut() {
+        ProxyHeaderPolicy.Dropped spoofed = new ProxyHeaderPolicy.Dropped(
+                mask(ProxyHeader.X_FORWARDED_FOR, ProxyHeader.X_FORWARDED_PROTO), 0, 0, 0);
+        alarm.dropped(spoofed, peer);
+        assertThat(lines).singleElement().asString().startsWith(
+                "X-Forwarded-For, X-Forwarded-Proto from 192.0.2.9, a peer outside --trust-proxy: dropped")
+                .doesNotContain("more requests");
+        for (int i = 0; i < 30; i++) {
+            now.addAndGet(1_000_000_000L);
+            alarm.dropped(spoofed, peer);
+        }
+        assertThat(lines).hasSize(1);
+        now.addAndGet(TrustAlarm.WINDOW_NANOS);
+        alarm.dropped(spoofed, peer);
+        assertThat(lines).hasSize(2).last().asString()
+                .endsWith("(30 more requests like it not logged since the last line)");
+        assertThat(dropped("X-Forwarded-For", "untrusted_peer")).isEqualTo(32);
+    }
+
+    @Test
+    void otherReasonsCountButNeverWarn() {
+        alarm.dropped(new ProxyHeaderPolicy.Dropped(0, mask(ProxyHeader.X_FORWARDED_HOST),
+                mask(ProxyHeader.X_FORWARDED_FOR), mask(ProxyHeader.X_FORWARDED_FOR)), peer);
+        assertThat(lines).isEmpty();
+    }
+
+    /** A logger at warn that keeps its warn lines. */
+    private static Logger recordingLogger(List<String> lines) {
+        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
+                (proxy, method, args) -> switch (method.getName()) {
+                    case "isWarnEnabled" -> true;
+                    case "warn" -> {
+                        lines.add((String) args[0]);
+                        yield null;
+                    }
+                    case "getName" -> "test";
+                    default -> method.getReturnType() == boolean.class ? false : null;
+                });
+    }
+}
