@@ -24,8 +24,10 @@ import dev.front.core.http.ClientCodec;
  * A connection closing after its last response gets {@link #LINGER} in front of all these ({@link LingeringClose}).
  * <p>Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}; on io_uring
  * {@link #EMPTY_WRITES} comes first ({@code transport.EmptyWriteFilter}).
- * <p>A WebSocket tunnel ({@code websocket.WebSocketTunnel}) leaves the client {@link #IDLE} (the tunnel's idle timeout, added
- * then) and {@link #TUNNEL}, and the child connection only {@link #TUNNEL} (after {@link #EMPTY_WRITES} on io_uring).
+ * <p>The listener has {@link #ACCEPT_PAUSE} in front of Netty's acceptor ({@code transport.AcceptPause}). The admin
+ * listener's connections have {@link #ADMIN_IDLE}, {@link #ADMIN_CODEC}, {@link #ADMIN_AGGREGATOR} and {@link #ADMIN}.
+ * <p>A WebSocket tunnel ({@code websocket.WebSocketTunnel}) leaves the client {@link #IDLE} (the tunnel's idle timeout,
+ * added then) and {@link #TUNNEL}, and the child connection only {@link #TUNNEL} (after {@link #EMPTY_WRITES} on io_uring).
  */
 public final class HandlerNames {
 
@@ -45,6 +47,13 @@ public final class HandlerNames {
 
     public static final String TUNNEL = "tunnel";
     public static final String IDLE = "idle";
+
+    public static final String ACCEPT_PAUSE = "acceptPause";
+
+    public static final String ADMIN_IDLE = "adminIdle";
+    public static final String ADMIN_CODEC = "adminCodec";
+    public static final String ADMIN_AGGREGATOR = "adminAggregator";
+    public static final String ADMIN = "admin";
 
     private HandlerNames() {
     }

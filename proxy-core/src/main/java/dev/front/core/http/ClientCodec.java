@@ -32,6 +32,20 @@ public final class ClientCodec extends CombinedChannelDuplexHandler<ClientCodec.
     /** The method of each request decoded and not answered yet, oldest first. */
     private final ArrayDeque<HttpMethod> unanswered = new ArrayDeque<>(2);
 
+    /**
+     * The client codec's limits and strictness: request line 8 KiB (414), whole head 32 KiB (431), bare CR or LF
+     * refused, Transfer-Encoding per RFC 9112, header names and values validated. {@link RequestChecks} adds what
+     * the codec cannot express.
+     */
+    public static HttpDecoderConfig decoderConfig() {
+        return new HttpDecoderConfig()
+                .setMaxInitialLineLength(RequestChecks.MAX_REQUEST_LINE)
+                .setMaxHeaderSize(RequestChecks.MAX_HEAD_SIZE)
+                .setMaxChunkSize(64 * 1024)
+                .setStrictLineParsing(true)
+                .setUseRfc9112TransferEncoding(true);
+    }
+
     public ClientCodec(HttpDecoderConfig config) {
         init(new RequestDecoder(config), new ResponseEncoder());
     }

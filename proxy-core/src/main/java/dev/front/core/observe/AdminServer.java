@@ -1,5 +1,6 @@
 package dev.front.core.observe;
 
+import dev.front.core.connection.HandlerNames;
 import dev.front.core.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;
 import io.netty.channel.Channel;
@@ -56,10 +57,11 @@ public final class AdminServer implements AutoCloseable {
                     protected void initChannel(Channel ch) {
                         connections.add(ch);
                         ch.pipeline()
-                                .addLast(new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
-                                .addLast(new HttpServerCodec())
-                                .addLast(new HttpObjectAggregator(MAX_REQUEST_BODY))
-                                .addLast(new AdminHandler(metrics, ready, reloads));
+                                .addLast(HandlerNames.ADMIN_IDLE,
+                                        new IdleStateHandler(0, 0, IDLE_SECONDS, TimeUnit.SECONDS))
+                                .addLast(HandlerNames.ADMIN_CODEC, new HttpServerCodec())
+                                .addLast(HandlerNames.ADMIN_AGGREGATOR, new HttpObjectAggregator(MAX_REQUEST_BODY))
+                                .addLast(HandlerNames.ADMIN, new AdminHandler(metrics, ready, reloads));
                     }
                 });
         listener = bootstrap.bind(host, port).sync().channel();

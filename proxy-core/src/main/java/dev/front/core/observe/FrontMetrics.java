@@ -142,7 +142,7 @@ public final class FrontMetrics {
         return durations;
     }
 
-    /** Adds {@code front_child_up}: 1 while {@code childUp} says the child accepts connections (its gate is open), else 0. */
+    /** Adds {@code front_child_up}: 1 while {@code childUp} says the child accepts connections, else 0. */
     public void watchChild(BooleanSupplier childUp) {
         Gauge.builder("front.child.up", childUp, up -> up.getAsBoolean() ? 1 : 0)
                 .description("1 while the child accepts connections, 0 while it starts, restarts or stops")

@@ -106,7 +106,7 @@ class ClientCodecTest {
 
     private void build() {
         channel.config().setAutoRead(false);
-        channel.pipeline().addLast(new ClientCodec(FrontServer.clientDecoderConfig()), decoded,
+        channel.pipeline().addLast(new ClientCodec(ClientCodec.decoderConfig()), decoded,
                 new FlowControlHandler(), router);
     }
 

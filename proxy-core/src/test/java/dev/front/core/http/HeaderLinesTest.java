@@ -2,7 +2,6 @@ package dev.front.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.front.core.FrontServer;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufUtil;
 import io.netty.buffer.Unpooled;
@@ -58,7 +57,7 @@ class HeaderLinesTest {
 
     /** A whole response head, by Netty's encoder or by the client codec's (which writes with HeaderLines). */
     private static byte[] encoded(HttpHeaders headers, boolean front) {
-        EmbeddedChannel channel = front ? new EmbeddedChannel(new ClientCodec(FrontServer.clientDecoderConfig()))
+        EmbeddedChannel channel = front ? new EmbeddedChannel(new ClientCodec(ClientCodec.decoderConfig()))
                 : new EmbeddedChannel(new HttpResponseEncoder());
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK,
                 Unpooled.EMPTY_BUFFER, headers.copy(), DefaultHttpHeadersFactory.trailersFactory().newHeaders());

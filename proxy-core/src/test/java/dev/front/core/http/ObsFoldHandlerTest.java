@@ -2,7 +2,6 @@ package dev.front.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.front.core.FrontServer;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.embedded.EmbeddedChannel;
 import io.netty.handler.codec.http.HttpContent;
@@ -20,7 +19,7 @@ class ObsFoldHandlerTest {
     /** Feeds {@code pieces} to the handler and the real codec; returns "ok URI" / "failed" per decoded head. */
     private static List<String> heads(String... pieces) {
         EmbeddedChannel channel = new EmbeddedChannel(new ObsFoldHandler(),
-                new ClientCodec(FrontServer.clientDecoderConfig()));
+                new ClientCodec(ClientCodec.decoderConfig()));
         for (String piece : pieces) {
             channel.writeInbound(Unpooled.copiedBuffer(piece, StandardCharsets.ISO_8859_1));
         }

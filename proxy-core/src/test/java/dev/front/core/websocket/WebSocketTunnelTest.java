@@ -91,7 +91,7 @@ class WebSocketTunnelTest {
         client.pipeline()
                 .addLast(HandlerNames.REQUEST_WAIT, new RequestWaitHandler(30_000_000_000L, 15_000_000_000L))
                 .addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler())
-                .addLast(HandlerNames.CODEC, new ClientCodec(FrontServer.clientDecoderConfig()))
+                .addLast(HandlerNames.CODEC, new ClientCodec(ClientCodec.decoderConfig()))
                 .addLast(HandlerNames.FLOW, new FlowControlHandler())
                 .addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler())
                 .addLast(HandlerNames.ROUTER, new OneRequest());
