@@ -22,7 +22,6 @@ final class ResponseHeads {
     static final AsciiString NOSNIFF = AsciiString.cached("nosniff");
     static final AsciiString ACCEPT_ENCODING = AsciiString.cached("Accept-Encoding");
     static final AsciiString ALLOW_GET_HEAD = AsciiString.cached("GET, HEAD");
-    static final AsciiString RETRY_AFTER_SECONDS = AsciiString.cached("1");
     static final AsciiString TEXT = AsciiString.cached("text/plain; charset=utf-8");
 
     private ResponseHeads() {

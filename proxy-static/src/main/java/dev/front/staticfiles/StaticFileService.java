@@ -148,8 +148,9 @@ public final class StaticFileService implements AliasService, AutoCloseable {
     /** A 5xx on the front's side: reported with an error id (stderr, access log) that the answer carries too. */
     private static ResponsePlan failure(ChannelHandlerContext ctx, RequestFacts facts, HttpResponseStatus status,
                                         String cause, Throwable defect) {
-        String id = ErrorResponses.report(ctx.channel(), Failure.staticFiles(status, cause), defect);
-        return StatusResponses.failure(status, id, ctx.channel().attr(RequestAttributes.REQUEST_ID).get(), facts);
+        Failure failure = Failure.staticFiles(status, cause);
+        String id = ErrorResponses.report(ctx.channel(), failure, defect);
+        return StatusResponses.failure(failure, id, ctx.channel().attr(RequestAttributes.REQUEST_ID).get(), facts);
     }
 
     private static void relay(ChannelFuture written, ChannelPromise done) {

@@ -1,6 +1,7 @@
 package dev.front.staticfiles;
 
 import dev.front.core.connection.ErrorResponses;
+import dev.front.core.http.Failure;
 import io.netty.handler.codec.http.DefaultHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
@@ -24,10 +25,14 @@ final class StatusResponses {
         return of(status, status.code() + " " + status.reasonPhrase() + "\n", request);
     }
 
-    /** A 5xx that failed on the front's side, with its error id in the body and in a header (see ErrorResponses). */
-    static ResponsePlan failure(HttpResponseStatus status, String errorId, String requestId, RequestFacts request) {
+    /**
+     * A 5xx that failed on the front's side, with its error id in the body and the headers every failure answer
+     * carries (error id, Retry-After: {@link ErrorResponses#failureHeaders}).
+     */
+    static ResponsePlan failure(Failure failure, String errorId, String requestId, RequestFacts request) {
+        HttpResponseStatus status = failure.status();
         ResponsePlan plan = of(status, ErrorResponses.text(status, errorId, requestId), request);
-        plan.head().headers().set(ErrorResponses.ERROR_ID_HEADER, errorId);
+        ErrorResponses.failureHeaders(plan.head().headers(), failure, errorId);
         return plan;
     }
 
@@ -41,8 +46,6 @@ final class StatusResponses {
         headers.setInt(HttpHeaderNames.CONTENT_LENGTH, body.length);
         if (status.equals(HttpResponseStatus.METHOD_NOT_ALLOWED)) {
             headers.set(HttpHeaderNames.ALLOW, ResponseHeads.ALLOW_GET_HEAD);
-        } else if (status.equals(HttpResponseStatus.SERVICE_UNAVAILABLE)) {
-            headers.set(HttpHeaderNames.RETRY_AFTER, ResponseHeads.RETRY_AFTER_SECONDS);
         }
         return request.head() ? ResponsePlan.headOnly(head) : new ResponsePlan(head, List.of(new ResponsePlan.Bytes(body)));
     }

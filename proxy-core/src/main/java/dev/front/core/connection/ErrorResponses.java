@@ -10,6 +10,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpHeaderNames;
+import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpUtil;
@@ -27,7 +28,6 @@ public final class ErrorResponses {
     /** The response header that carries a failure answer's error id. */
     public static final String ERROR_ID_HEADER = "X-Front-Error-Id";
     /** Told to retry a 503 (a restarting child, a full queue) after this many seconds. */
-    private static final int RETRY_AFTER_SECONDS = 5;
     private static final FailureLog FAILURES = new FailureLog(LoggerFactory.getLogger("front.errors"),
             System::nanoTime);
 
@@ -60,11 +60,20 @@ public final class ErrorResponses {
         HttpResponseStatus status = failure.status();
         FullHttpResponse response = of(status, text(status, id, client.attr(RequestAttributes.REQUEST_ID).get()),
                 close);
-        response.headers().set(ERROR_ID_HEADER, id);
-        if (status.code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code()) {
-            response.headers().set(HttpHeaderNames.RETRY_AFTER, RETRY_AFTER_SECONDS);
-        }
+        failureHeaders(response.headers(), failure, id);
         return response;
+    }
+
+    /**
+     * The headers of every failure answer, the front's own and the static file service's: the error id in
+     * {@value #ERROR_ID_HEADER}, and {@code Retry-After} when the failure asks for one ({@link Failure#retryAfterSeconds}).
+     */
+    public static void failureHeaders(HttpHeaders headers, Failure failure, String errorId) {
+        headers.set(ERROR_ID_HEADER, errorId);
+        int retryAfter = failure.retryAfterSeconds();
+        if (retryAfter > 0) {
+            headers.setInt(HttpHeaderNames.RETRY_AFTER, retryAfter);
+        }
     }
 
     /** The one-line body of a failure answer; {@code requestId} may be {@code null}. */

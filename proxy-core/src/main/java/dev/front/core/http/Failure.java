@@ -20,6 +20,19 @@ public record Failure(HttpResponseStatus status, String kind, String cause) {
 
     // The request head, refused before anything is forwarded.
 
+    /**
+     * The {@code Retry-After} of every 503 the front answers itself, core and static alike: such a 503 means a
+     * momentary shortage (a place under {@code --max-concurrency} or {@code --max-websockets}, a file descriptor, a
+     * file-system thread) that frees as soon as one request ends, so a client may come back after a second. A longer
+     * outage is the orchestrator's to see, through {@code /readyz}.
+     */
+    public static final int RETRY_AFTER_SECONDS = 1;
+
+    /** The seconds for {@code Retry-After} on this failure's answer (RFC 9110, section 10.2.3); 0 for none. */
+    public int retryAfterSeconds() {
+        return status.code() == HttpResponseStatus.SERVICE_UNAVAILABLE.code() ? RETRY_AFTER_SECONDS : 0;
+    }
+
     /** The codec could not decode the head: too long a request line (414), too large a head (431), else 400. */
     public static Failure undecodableHead(Throwable cause) {
         if (cause instanceof TooLongHttpLineException) {
