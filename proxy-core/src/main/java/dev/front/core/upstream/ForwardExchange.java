@@ -5,7 +5,6 @@ import dev.front.core.alias.Offload;
 import dev.front.core.connection.ErrorResponses;
 import dev.front.core.connection.Exchange;
 import dev.front.core.http.Failure;
-import dev.front.core.http.HopByHopHeaders;
 import dev.front.core.observe.UpstreamError;
 import dev.front.core.trust.ProxyHeaderPolicy;
 import dev.front.core.websocket.TunnelCap;
@@ -27,9 +26,7 @@ import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
-import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
-import io.netty.handler.codec.http.HttpMethod;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
@@ -46,7 +43,6 @@ import java.net.ConnectException;
 import java.net.InetSocketAddress;
 import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
-import java.util.Set;
 import java.util.concurrent.TimeUnit;
 
 /**
@@ -61,9 +57,6 @@ final class ForwardExchange implements Exchange {
     private enum State { RECEIVING, QUEUED, WAITING, SENT, RELAYING, FLUSHING, DONE, UPGRADING, TUNNELLED }
 
     private static final long CONNECT_RETRY_MILLIS = 100;
-    /** Methods a second try cannot harm (RFC 9110 9.2.2): only these are resent after bytes may have left. */
-    private static final Set<HttpMethod> IDEMPOTENT = Set.of(HttpMethod.GET, HttpMethod.HEAD, HttpMethod.OPTIONS,
-            HttpMethod.TRACE, HttpMethod.PUT, HttpMethod.DELETE);
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -79,8 +72,7 @@ final class ForwardExchange implements Exchange {
     private Channel upstream;
     private ResponseSpool spool;
     private boolean reused;
-    private boolean retriedPooled;
-    private boolean retriedFresh;
+    private final RetryPolicy retries;
     private boolean skippingInformational;
     private boolean upstreamKeepAlive;
     private boolean upstreamFinished;
@@ -92,8 +84,7 @@ final class ForwardExchange implements Exchange {
     /** When the request started waiting for the child (queue metrics); {@code queued} while it waits. */
     private long queuedSince;
     private boolean queued;
-    /** The request is a WebSocket handshake forwarded as one; it holds {@link #tunnelPermit} until answered. */
-    private boolean upgrading;
+    /** Held by a WebSocket handshake forwarded as one, until the child answers it (see {@link #handshake}). */
     private TunnelCap.Permit tunnelPermit;
     private HttpResponse switching;
     /** The relayed response's head, held until the rest of the read that brought it is known (see writeHead). */
@@ -115,6 +106,7 @@ final class ForwardExchange implements Exchange {
         this.originForm = originForm;
         this.service = service;
         this.done = done;
+        this.retries = new RetryPolicy(request.method());
     }
 
     @Override
@@ -209,10 +201,6 @@ final class ForwardExchange implements Exchange {
         if (forward.dropped() != ProxyHeaderPolicy.Dropped.NONE) {
             service.trustAlarm().dropped(forward.dropped(), peer);
         }
-        upstreamHeaders.remove(HttpHeaderNames.EXPECT)
-                .remove(HttpHeaderNames.TRANSFER_ENCODING)
-                .remove(HttpHeaderNames.CONTENT_LENGTH)
-                .remove(HttpHeaderNames.UPGRADE); // h2c and every other upgrade: the front speaks HTTP/1.1 only
         if (service.webSockets() != null && body.length() == 0 && WebSocketHandshake.requested(request)) {
             tunnelPermit = service.webSockets().tryAcquire();
             if (tunnelPermit == null) {
@@ -220,14 +208,8 @@ final class ForwardExchange implements Exchange {
                 answer(Failure.tooManyWebSockets(service.config().maxWebSockets()), false);
                 return;
             }
-            upgrading = true;
-            // The policy removed both as hop-by-hop; this hop needs them too, naming only the protocol allowed.
-            upstreamHeaders.set(HttpHeaderNames.CONNECTION, HttpHeaderValues.UPGRADE)
-                    .set(HttpHeaderNames.UPGRADE, HttpHeaderValues.WEBSOCKET);
         }
-        if (body.length() > 0 || expectsBody(request.method())) {
-            upstreamHeaders.set(HttpHeaderNames.CONTENT_LENGTH, body.length());
-        }
+        UpstreamRequest.rebuild(upstreamHeaders, request.method(), body.length(), handshake());
         state = State.QUEUED;
         long now = System.nanoTime();
         preparedAt = now;
@@ -245,8 +227,9 @@ final class ForwardExchange implements Exchange {
         }
     }
 
-    private static boolean expectsBody(HttpMethod method) {
-        return method.equals(HttpMethod.POST) || method.equals(HttpMethod.PUT) || method.equals(HttpMethod.PATCH);
+    /** The request is a WebSocket handshake forwarded as one: it holds a place under the tunnel cap until answered. */
+    private boolean handshake() {
+        return tunnelPermit != null;
     }
 
     private void slotGranted() {
@@ -262,7 +245,7 @@ final class ForwardExchange implements Exchange {
             return;
         }
         // A handshake goes on a fresh connection: a kept-alive one may be closing, and a tunnel is never parked.
-        Channel parked = upgrading || retriedPooled || retriedFresh ? null : service.takeParked(ctx.channel());
+        Channel parked = handshake() || retries.retried() ? null : service.takeParked(ctx.channel());
         if (parked != null) {
             reused = true;
             send(parked);
@@ -297,14 +280,10 @@ final class ForwardExchange implements Exchange {
                 || cause instanceof SocketException && "No such file or directory".equals(cause.getMessage());
     }
 
-    /**
-     * {@code --deadline-header}: the milliseconds the request may still take, {@code --request-timeout} less the time
-     * it waited in the front (for a slot, the child, a connection), at least 0. Set anew on a retry.
-     */
+    /** {@code --deadline-header}, set anew on a retry ({@link UpstreamRequest#deadlineMillis}). */
     private void setDeadline(String header) {
-        long waited = System.nanoTime() - preparedAt;
-        long left = Math.max(0, service.limits().requestTimeout().toNanos() - waited);
-        upstreamHeaders.set(header, TimeUnit.NANOSECONDS.toMillis(left));
+        upstreamHeaders.set(header, UpstreamRequest.deadlineMillis(service.limits().requestTimeout().toNanos(),
+                System.nanoTime() - preparedAt));
     }
 
     private void send(Channel channel) {
@@ -362,7 +341,7 @@ final class ForwardExchange implements Exchange {
 
     /** Returns false when the head was consumed here (informational, or refused). */
     private boolean responseHead(HttpResponse response) {
-        if (response.decoderResult().isFailure() || state != State.SENT || !wellFramed(response)) {
+        if (response.decoderResult().isFailure() || state != State.SENT || !RelayedHead.wellFramed(response)) {
             ReferenceCountUtil.release(response);
             service.metrics().upstreamError(UpstreamError.MALFORMED);
             failUpstream(Failure.upstreamMalformed(service.upstreamName(), response.decoderResult().isFailure()
@@ -371,7 +350,7 @@ final class ForwardExchange implements Exchange {
         }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             ReferenceCountUtil.release(response);
-            if (response.status().code() == 101 && upgrading && WebSocketHandshake.accepted(request, response)) {
+            if (response.status().code() == 101 && handshake() && WebSocketHandshake.accepted(request, response)) {
                 cancelTimer();
                 releaseSlot(); // a tunnel occupies no worker of the child: --max-websockets caps tunnels
                 switching = response;
@@ -399,42 +378,13 @@ final class ForwardExchange implements Exchange {
         cancelTimer();
         state = State.RELAYING;
         // A refused handshake: the child saw Connection: upgrade, so its connection is not reused.
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response) && !upgrading;
+        upstreamKeepAlive = HttpUtil.isKeepAlive(response) && !handshake();
         releaseTunnelPermit();
-        headToWrite = offloaded == null ? relayedHead(response) : null; // the file's own head goes instead
+        if (offloaded == null && RelayedHead.relay(request, response)) {
+            upstreamKeepAlive = false;
+        }
+        headToWrite = offloaded == null ? response : null; // the file's own head goes instead
         return true;
-    }
-
-    /** Both Content-Length and Transfer-Encoding, or several lengths: the child's framing cannot be trusted. */
-    private static boolean wellFramed(HttpResponse response) {
-        HttpHeaders headers = response.headers();
-        return !(headers.contains(HttpHeaderNames.CONTENT_LENGTH) && headers.contains(HttpHeaderNames.TRANSFER_ENCODING))
-                && headers.getAll(HttpHeaderNames.CONTENT_LENGTH).size() <= 1;
-    }
-
-    /** The child's response head minus its hop-by-hop headers; the client's keep-alive is the front's decision. */
-    private HttpResponse relayedHead(HttpResponse response) {
-        HttpHeaders headers = response.headers();
-        HopByHopHeaders.removeFrom(headers);
-        boolean framed = HttpUtil.isContentLengthSet(response) || HttpUtil.isTransferEncodingChunked(response);
-        int code = response.status().code();
-        boolean bodyless = request.method().equals(HttpMethod.HEAD) || code == 204 || code == 304;
-        if (bodyless) {
-            headers.remove(HttpHeaderNames.TRANSFER_ENCODING);
-            if (code == 204) {
-                headers.remove(HttpHeaderNames.CONTENT_LENGTH);
-            }
-        } else if (!framed) {
-            upstreamKeepAlive = false; // the child ends its body by closing
-            if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)) {
-                HttpUtil.setTransferEncodingChunked(response, true); // streams on, with a real end marker
-            }
-        }
-        response.setProtocolVersion(HttpVersion.HTTP_1_1);
-        if (!HttpUtil.isKeepAlive(request)) {
-            HttpUtil.setKeepAlive(response, false);
-        }
-        return response;
     }
 
     private void responseContent(HttpContent content) {
@@ -687,26 +637,9 @@ final class ForwardExchange implements Exchange {
         }
     }
 
-    /**
-     * Whether a request whose connection failed before any response byte may be sent again: once after a kept-alive
-     * connection turned out dead (any method when the bytes never left, else only idempotent ones), and once more
-     * for an idempotent request whose fresh connection was reset (a child dying or restarting accepts and drops).
-     * A request that may have reached the child is never resent when repeating it could do harm.
-     */
+    /** Whether to send again, on a fresh connection, after the connection failed before any response byte. */
     private boolean mayRetry() {
-        if (skippingInformational || System.nanoTime() >= queueDeadline) {
-            return false;
-        }
-        boolean idempotent = IDEMPOTENT.contains(request.method());
-        if (reused && !retriedPooled && (sendFailed || idempotent)) {
-            retriedPooled = true;
-            return true;
-        }
-        if (!reused && !retriedFresh && idempotent) {
-            retriedFresh = true;
-            return true;
-        }
-        return false;
+        return !skippingInformational && System.nanoTime() < queueDeadline && retries.mayRetry(reused, sendFailed);
     }
 
     /**
