@@ -18,10 +18,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.DefaultFullHttpRequest;
 import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.DefaultLastHttpContent;
 import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
@@ -70,7 +68,7 @@ final class ForwardExchange implements Exchange {
     private HttpHeaders upstreamHeaders;
     private ConcurrencyLimiter.Ticket slot;
     private Channel upstream;
-    private ResponseSpool spool;
+    private final ResponseRelay relay;
     private boolean reused;
     private final RetryPolicy retries;
     private boolean skippingInformational;
@@ -87,13 +85,9 @@ final class ForwardExchange implements Exchange {
     /** Held by a WebSocket handshake forwarded as one, until the child answers it (see {@link #handshake}). */
     private TunnelCap.Permit tunnelPermit;
     private HttpResponse switching;
-    /** The relayed response's head, held until the rest of the read that brought it is known (see writeHead). */
-    private HttpResponse headToWrite;
     /** The file the child named in {@code --sendfile-header}, served in place of its body; {@code null} if none. */
     private AliasRequest offloaded;
     private HttpHeaders offloadedHeaders;
-    /** The last bytes of the body, sent with the response's end. */
-    private ByteBuf finalContent;
     private ScheduledFuture<?> timer;
     /** Counts body reads asked for and pieces received, to tell whether a piece came within {@link #readBody}. */
     private long bodyReads;
@@ -107,6 +101,8 @@ final class ForwardExchange implements Exchange {
         this.service = service;
         this.done = done;
         this.retries = new RetryPolicy(request.method());
+        this.relay = new ResponseRelay(ctx, service.config().tempDirectory(), service.config().maxTempFileSize(),
+                service.log(), this::spoolProgress);
     }
 
     @Override
@@ -383,7 +379,9 @@ final class ForwardExchange implements Exchange {
         if (offloaded == null && RelayedHead.relay(request, response)) {
             upstreamKeepAlive = false;
         }
-        headToWrite = offloaded == null ? response : null; // the file's own head goes instead
+        if (offloaded == null) {
+            relay.head(response); // else the file's own head goes instead
+        }
         return true;
     }
 
@@ -415,82 +413,23 @@ final class ForwardExchange implements Exchange {
             return;
         }
         boolean last = content instanceof LastHttpContent;
-        if (last && (spool == null || spool.isEmpty()) && ctx.channel().isWritable()) {
+        if (last && relay.drained() && ctx.channel().isWritable()) {
             // The end of the body goes out with the end of the response, and with its head too when the whole
             // response came in one read: one message through the pipeline instead of three.
             if (content.content().isReadable()) {
-                finalContent = content.content().retain();
+                relay.last(content.content().retain());
             }
             content.release(); // the child's trailers are not passed on
             upstreamDone();
             return;
         }
         if (content.content().isReadable()) {
-            relay(content.content().retain());
+            relay.body(content.content().retain());
         }
         content.release(); // the child's trailers are not passed on
         if (last) {
             upstreamDone();
         }
-    }
-
-    /** The response head, unless it went out already; it waits at most until the end of the read that brought it. */
-    private void writeHead() {
-        if (headToWrite != null) {
-            ctx.write(headToWrite);
-            headToWrite = null;
-        }
-    }
-
-    /** The last message of a relayed response: whatever of the head and the body's end has not gone out yet. */
-    private HttpContent endOfResponse() {
-        ByteBuf data = finalContent == null ? Unpooled.EMPTY_BUFFER : finalContent;
-        finalContent = null;
-        HttpResponse head = headToWrite;
-        headToWrite = null;
-        if (head != null) {
-            return new DefaultFullHttpResponse(head.protocolVersion(), head.status(), data, head.headers(),
-                    EmptyHttpHeaders.INSTANCE);
-        }
-        return data.isReadable() ? new DefaultLastHttpContent(data) : LastHttpContent.EMPTY_LAST_CONTENT;
-    }
-
-    /**
-     * Straight to the client while it keeps up (its outbound buffer up to the high water mark is the memory
-     * buffer), else to the spool so the child is never held back by a slow client.
-     */
-    private void relay(ByteBuf data) {
-        if (!ctx.channel().isActive()) {
-            // The client left (a write to it failed) and its channelInactive, which aborts this exchange, is on
-            // its way: what the child still sends in this read is nobody's. Unwritable here would mean spooling it.
-            data.release();
-            return;
-        }
-        writeHead();
-        if ((spool == null || spool.isEmpty()) && (ctx.channel().isWritable() || !spooling())) {
-            ctx.write(new DefaultHttpContent(data));
-            return;
-        }
-        try {
-            if (spool == null) {
-                spool = new ResponseSpool(ctx, service.config().tempDirectory(), service.config().maxTempFileSize(),
-                        this::spoolProgress, this::cannotSpool);
-            }
-            spool.append(data);
-        } catch (IOException e) {
-            cannotSpool(e);
-            ctx.write(new DefaultHttpContent(data)); // the client's own buffer takes it; reads pause on writability
-        }
-    }
-
-    /** The spool cannot grow: the response goes on at the client's pace (see {@link ResponseSpool}). */
-    private void cannotSpool(Throwable cause) {
-        service.log().warn("cannot buffer a response in {}: {}; the rest goes at the client's pace",
-                service.config().tempDirectory(), cause.toString());
-    }
-
-    private boolean spooling() {
-        return service.config().maxTempFileSize() > 0;
     }
 
     /** The child sent its whole response: free its slot and connection now, whatever the client's pace. */
@@ -511,7 +450,7 @@ final class ForwardExchange implements Exchange {
 
     /** Ends the client's response once the spool has handed everything over. */
     private void finishWhenFlushed() {
-        if (state != State.FLUSHING || (spool != null && !spool.isEmpty())) {
+        if (state != State.FLUSHING || !relay.drained()) {
             ctx.flush();
             return;
         }
@@ -528,7 +467,7 @@ final class ForwardExchange implements Exchange {
             return;
         }
         if (truncatedResponse) {
-            writeHead();
+            relay.writeHead();
             // The cut shows as a close, once all that came before it is out: the router closes too when done fails.
             ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
                 release();
@@ -537,7 +476,7 @@ final class ForwardExchange implements Exchange {
             });
             return;
         }
-        ctx.writeAndFlush(endOfResponse()).addListener((ChannelFutureListener) f -> {
+        ctx.writeAndFlush(relay.end()).addListener((ChannelFutureListener) f -> {
             release();
             if (f.isSuccess()) {
                 done.trySuccess();
@@ -569,14 +508,14 @@ final class ForwardExchange implements Exchange {
         if (state == State.RELAYING) {
             readUpstreamIfRoom();
         } else if (state == State.FLUSHING) {
-            spool.drain();
+            relay.drain();
             finishWhenFlushed();
         }
     }
 
     void upstreamReadComplete() {
         if (state == State.RELAYING) {
-            writeHead(); // a streamed response's head goes out before its body has come
+            relay.writeHead(); // a streamed response's head goes out before its body has come
             ctx.flush(); // once per read burst
             readUpstreamIfRoom();
         } else if (state == State.SENT || state == State.UPGRADING) {
@@ -585,18 +524,14 @@ final class ForwardExchange implements Exchange {
     }
 
     private void readUpstreamIfRoom() {
-        boolean room = ctx.channel().isWritable() ? (spool == null || spool.isEmpty() || spool.hasRoom())
-                : spooling() && (spool == null || spool.hasRoom());
-        if (room && upstream != null) {
+        if (relay.hasRoom() && upstream != null) {
             upstream.read();
         }
     }
 
     @Override
     public void clientWritable() {
-        if (spool != null) {
-            spool.drain();
-        }
+        relay.drain();
         if (state == State.RELAYING) {
             readUpstreamIfRoom();
         } else if (state == State.FLUSHING) {
@@ -762,12 +697,6 @@ final class ForwardExchange implements Exchange {
             body.release();
             body = null;
         }
-        if (spool != null) {
-            spool.release();
-        }
-        if (finalContent != null) {
-            finalContent.release();
-            finalContent = null;
-        }
+        relay.release();
     }
 }
