@@ -47,7 +47,24 @@ import java.util.concurrent.TimeUnit;
  * One forwarded request: receive the whole body (memory, then a temp file), wait for a slot and for the child, send
  * the request the front rebuilt, drain the response from the child as fast as it comes (spilling what the client
  * cannot take yet to a temp file) and relay it. Everything runs on the client channel's event loop, the child
- * connection included.
+ * connection included. Its parts: {@link RequestBody} (the buffered body), {@link UpstreamRequest} (the rebuilt
+ * head), {@link RetryPolicy}, {@link RelayedHead} (the child's head and its framing), {@link ResponseRelay} (the
+ * response to the client, spooled when it reads slowly); what stays here is the state machine and its timers:
+ * <pre>
+ *  RECEIVING ---> QUEUED ---> WAITING -------> SENT ---> RELAYING ---> FLUSHING ---> DONE
+ *      the body     a slot     the gate is   |     the       the child's    the client
+ *      is whole                open, a       |     head      end came       has it all
+ *                              connection    |
+ *                                ^           |
+ *                                +-----------+ closed before a response byte, and RetryPolicy says yes
+ *                                            |
+ *                                            +--> UPGRADING ---> TUNNELLED
+ *                                              a 101 to a     its end came: a WebSocketTunnel
+ *                                              handshake
+ * </pre>
+ * Timers: {@code --body-timeout} in RECEIVING, {@code --queue-timeout} in QUEUED and WAITING (retries included),
+ * {@code --request-timeout} in SENT ({@link UpstreamHandler}). Any state but TUNNELLED goes to DONE at once when the
+ * front answers instead of the child, or when the client leaves.
  */
 final class ForwardExchange implements Exchange {
 
