@@ -1,10 +1,8 @@
 package dev.front.launcher;
 
 import dev.front.config.FrontConfig;
-import io.netty.channel.unix.DomainSocketAddress;
-import java.net.InetSocketAddress;
+import dev.front.core.Transport;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 import java.util.List;
 import java.util.stream.Collectors;
 
@@ -35,9 +33,9 @@ final class StartupLine {
         line.append("; aliases: ").append(aliases.isEmpty() ? "none" : aliases);
         line.append("; trusted proxies: ").append(trustedProxies(config));
         if (childArgv != null) {
-            line.append("; child: ").append(String.join(" ", childArgv)).append(" on ").append(text(upstream));
+            line.append("; child: ").append(String.join(" ", childArgv)).append(" on ").append(Transport.text(upstream));
         } else {
-            line.append("; upstream: ").append(upstream == null ? "none (unmatched requests get 404)" : text(upstream));
+            line.append("; upstream: ").append(upstream == null ? "none (unmatched requests get 404)" : Transport.text(upstream));
         }
         line.append("; access log: ").append(config.accessLog() ? config.accessLogFormat() : "off");
         var limits = config.limits();
@@ -47,22 +45,6 @@ final class StartupLine {
                 .append("s, graceful ").append(limits.gracefulTimeout().toSeconds())
                 .append("s; request body limit ").append(limits.limitRequestBody()).append(" bytes");
         return line.toString();
-    }
-
-    /**
-     * {@code 127.0.0.1:41237} rather than InetSocketAddress's {@code localhost/127.0.0.1:41237}, and a Unix socket
-     * as {@code unix:/PATH}, the way {@code --upstream} takes it (both socket address types print the bare path).
-     */
-    private static String text(SocketAddress address) {
-        return switch (address) {
-            case InetSocketAddress inet when inet.getAddress() != null -> {
-                String host = inet.getAddress().getHostAddress();
-                yield (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
-            }
-            case DomainSocketAddress unix -> "unix:" + unix.path();
-            case UnixDomainSocketAddress unix -> "unix:" + unix.getPath();
-            case null, default -> String.valueOf(address);
-        };
     }
 
     private static String trustedProxies(FrontConfig config) {

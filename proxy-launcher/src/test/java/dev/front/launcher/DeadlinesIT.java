@@ -1,10 +1,8 @@
 package dev.front.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
 import java.util.ArrayList;
 import java.util.List;
 import org.junit.jupiter.api.AfterAll;
@@ -20,16 +18,13 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 120, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class DeadlinesIT {
 
-    static Process gunicorn;
+    static Gunicorn gunicorn;
     static FrontProcess front;
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
-        int port = FrontProcess.freePort();
-        gunicorn = ForwardingIT.startGunicorn("127.0.0.1:" + port);
-        assertThat(FrontProcess.awaitPort(port, ForwardingIT.STARTUP)).isTrue();
-        front = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + port, "--max-concurrency", "1",
+        gunicorn = Gunicorn.echo();
+        front = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + gunicorn.port(), "--max-concurrency", "1",
                 "--request-timeout", "10", "--deadline-header", "X-Request-Budget-Ms"));
         front.awaitListening(FrontProcess.STARTUP);
     }
@@ -40,7 +35,7 @@ class DeadlinesIT {
             front.close();
         }
         if (gunicorn != null) {
-            FrontProcess.killTree(gunicorn);
+            gunicorn.close();
         }
     }
 

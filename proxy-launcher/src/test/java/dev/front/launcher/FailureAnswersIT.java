@@ -7,7 +7,6 @@ import java.time.Duration;
 import java.util.List;
 import java.util.Map;
 import java.util.Optional;
-import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import org.junit.jupiter.api.Test;
@@ -66,13 +65,13 @@ class FailureAnswersIT {
             String id = bad.header("x-front-error-id");
             assertThat(bad.bodyText()).isEqualTo("400 Bad Request (error id " + id + ", request id "
                     + bad.header("x-request-id") + ")\n");
-            assertThat(await(front::stdout, "400 /bad " + id)).isTrue();
+            assertThat(front.awaitStdout("400 /bad " + id)).isTrue();
             assertThat(warnLines(front, id)).singleElement().asString().contains("HTTP/1.1 request without Host");
             // A 404 (no upstream, nothing failed) carries no id.
             RawHttp.Response missing = exchange(front, "GET /missing HTTP/1.1\r\nHost: a\r\n\r\n");
             assertThat(missing.status()).isEqualTo(404);
             assertThat(missing.header("x-front-error-id")).isNull();
-            assertThat(await(front::stdout, "404 /missing -")).isTrue();
+            assertThat(front.awaitStdout("404 /missing -")).isTrue();
         }
     }
 
@@ -87,7 +86,7 @@ class FailureAnswersIT {
             Thread.sleep(1100); // the next line of this kind is allowed, and counts the ones left out
             RawHttp.Response last = exchange(front, "GET /x HTTP/1.1\r\nBad header\r\n\r\n");
             assertThat(last.header("x-front-error-id")).isNotNull();
-            assertThat(await(front::stderr, last.header("x-front-error-id"))).isTrue();
+            assertThat(front.awaitStderr(last.header("x-front-error-id"))).isTrue();
 
             List<String> lines = front.stderr().lines().filter(l -> l.contains("400 Bad Request, error id")).toList();
             // At most one line per second of flood (it takes a few seconds at most here), plus the last one.
@@ -127,7 +126,7 @@ class FailureAnswersIT {
             try {
                 assertThat(awaitReadyz(admin, 200, "ready")).isEqualTo("ready\n");
                 String back = "upstream 127.0.0.1:" + upstreamPort + " accepts connections again";
-                assertThat(await(front::stderr, back)).isTrue();
+                assertThat(front.awaitStderr(back)).isTrue();
                 assertThat(front.stderr().lines().filter(l -> l.contains(back))).singleElement().asString()
                         .contains(" INFO ");
                 assertThat(exchange(front, "GET / HTTP/1.1\r\nHost: a\r\n\r\n").status()).isEqualTo(200);
@@ -152,12 +151,12 @@ class FailureAnswersIT {
         assertThat(requestId == null).as("no request id").isEqualTo(target.equals("-"));
         String ids = "error id " + id + (requestId == null ? "" : ", request id " + requestId);
         assertThat(response.bodyText()).isEqualTo(statusText + " (" + ids + ")\n");
-        assertThat(await(front::stdout, "\"error_id\":\"" + id + "\"")).as(front.stdout()).isTrue();
+        assertThat(front.awaitStdout("\"error_id\":\"" + id + "\"")).as(front.stdout()).isTrue();
         Map<String, Object> logged = front.stdout().lines().map(line -> new Yaml().<Map<String, Object>>load(line))
                 .filter(line -> id.equals(line.get("error_id"))).findFirst().orElseThrow();
         assertThat(logged).containsEntry("target", target).containsEntry("status", response.status());
         assertThat(logged.get("request_id")).isEqualTo(requestId);
-        assertThat(await(front::stderr, id)).isTrue();
+        assertThat(front.awaitStderr(id)).isTrue();
         assertThat(warnLines(front, id)).singleElement().asString()
                 .contains(" WARN ", statusText + ", " + ids + ": ", cause);
         return id;
@@ -174,17 +173,6 @@ class FailureAnswersIT {
     }
 
     /** Waits up to 10 s for {@code text} in {@code output} (the logs are written off the event loop). */
-    private static boolean await(Supplier<String> output, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (output.get().contains(text)) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
-    }
-
     /** Waits for {@code /readyz} to answer {@code status} with a body that starts with {@code text}; returns it. */
     private static String awaitReadyz(int admin, int status, String text) throws InterruptedException {
         long deadline = System.nanoTime() + Duration.ofSeconds(20).toNanos();

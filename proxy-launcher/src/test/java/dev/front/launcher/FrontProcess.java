@@ -15,6 +15,7 @@ import java.util.List;
 import java.util.Map;
 import java.util.Set;
 import java.util.concurrent.TimeUnit;
+import java.util.function.Supplier;
 import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 
@@ -228,6 +229,27 @@ final class FrontProcess implements AutoCloseable {
 
     boolean isAlive() {
         return process.isAlive();
+    }
+
+    /** Waits up to 10 s for {@code text} to appear on the front's stdout (the access log). */
+    boolean awaitStdout(String text) throws InterruptedException {
+        return awaitOutput(this::stdout, text);
+    }
+
+    /** Waits up to 10 s for {@code text} to appear on the front's stderr (its own log). */
+    boolean awaitStderr(String text) throws InterruptedException {
+        return awaitOutput(this::stderr, text);
+    }
+
+    private static boolean awaitOutput(Supplier<String> output, String text) throws InterruptedException {
+        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
+        while (System.nanoTime() < deadline) {
+            if (output.get().contains(text)) {
+                return true;
+            }
+            Thread.sleep(50);
+        }
+        return false;
     }
 
     String stdout() {

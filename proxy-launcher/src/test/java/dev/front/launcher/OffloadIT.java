@@ -1,7 +1,6 @@
 package dev.front.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.OutputStream;
@@ -29,13 +28,12 @@ class OffloadIT {
     static final long BIG = 100L << 20;
 
     static Path dir;
-    static Process gunicorn;
+    static Gunicorn gunicorn;
     static FrontProcess front;
     static String bigDigest;
 
     @BeforeAll
     static void start() throws Exception {
-        assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
         dir = Files.createTempDirectory("front-offload-it");
         Files.createDirectories(dir.resolve("protected"));
         Files.createDirectories(dir.resolve("files/sub dir"));
@@ -54,13 +52,8 @@ class OffloadIT {
             }
         }
         bigDigest = HexFormat.of().formatHex(sha.digest());
-        int port = FrontProcess.freePort();
-        gunicorn = new ProcessBuilder(ForwardingIT.GUNICORN.toString(), "--chdir",
-                ForwardingIT.APPS.resolveSibling("offload").toString(), "-b", "127.0.0.1:" + port, "-w", "2",
-                "offload_app:application").redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
-                .start();
-        assertThat(FrontProcess.awaitPort(port, ForwardingIT.STARTUP)).isTrue();
-        front = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + port,
+        gunicorn = Gunicorn.start(ForwardingIT.APPS.resolveSibling("offload"), "offload_app:application", 2);
+        front = FrontProcess.start(List.of("--upstream", "127.0.0.1:" + gunicorn.port(),
                 "--sendfile-header", "X-Accel-Redirect",
                 "--internal-alias", "/protected", dir.resolve("protected").toString(),
                 "--sendfile-root", dir.resolve("files").toString()));
@@ -73,7 +66,7 @@ class OffloadIT {
             front.close();
         }
         if (gunicorn != null) {
-            FrontProcess.killTree(gunicorn);
+            gunicorn.close();
         }
         if (dir != null) {
             try (var files = Files.walk(dir)) {

@@ -1,14 +1,10 @@
 package dev.front.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
-import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
-import java.nio.file.Files;
-import java.time.Duration;
 import java.util.List;
 import java.util.Map;
-import java.util.function.Supplier;
 import org.junit.jupiter.api.AfterAll;
 import org.junit.jupiter.api.BeforeAll;
 import org.junit.jupiter.api.Test;
@@ -25,26 +21,22 @@ class RequestIdsIT {
 
     private static final String UUID_V4 = "[0-9a-f]{8}-[0-9a-f]{4}-4[0-9a-f]{3}-[89ab][0-9a-f]{3}-[0-9a-f]{12}";
 
-    static int gunicornPort;
-    static Process gunicorn;
+    static Gunicorn gunicorn;
 
     @BeforeAll
     static void startGunicorn() throws Exception {
-        assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
-        gunicornPort = FrontProcess.freePort();
-        gunicorn = ForwardingIT.startGunicorn("127.0.0.1:" + gunicornPort);
-        assertThat(FrontProcess.awaitPort(gunicornPort, ForwardingIT.STARTUP)).isTrue();
+        gunicorn = Gunicorn.echo();
     }
 
     @AfterAll
     static void stopGunicorn() {
         if (gunicorn != null) {
-            FrontProcess.killTree(gunicorn);
+            gunicorn.close();
         }
     }
 
     private static FrontProcess front(String... options) throws Exception {
-        List<String> args = new java.util.ArrayList<>(List.of("--upstream", "127.0.0.1:" + gunicornPort,
+        List<String> args = new java.util.ArrayList<>(List.of("--upstream", "127.0.0.1:" + gunicorn.port(),
                 "--url-alias", "/static", FrontProcess.HELLO.resolve("static").toString(),
                 "--limit-request-body", "1000", "--access-log", "--access-log-format", "json"));
         args.addAll(List.of(options));
@@ -67,7 +59,7 @@ class RequestIdsIT {
     }
 
     private static Map<String, Object> logLine(FrontProcess front, String requestId) throws InterruptedException {
-        assertThat(await(front::stdout, "\"request_id\":\"" + requestId + "\"")).as(front.stdout()).isTrue();
+        assertThat(front.awaitStdout("\"request_id\":\"" + requestId + "\"")).as(front.stdout()).isTrue();
         return front.stdout().lines().map(line -> new Yaml().<Map<String, Object>>load(line))
                 .filter(line -> requestId.equals(line.get("request_id"))).findFirst().orElseThrow();
     }
@@ -100,7 +92,7 @@ class RequestIdsIT {
             String errorId = large.header("x-front-error-id");
             assertThat(large.bodyText()).isEqualTo("413 Request Entity Too Large (error id " + errorId
                     + ", request id " + largeId + ")\n");
-            assertThat(await(front::stderr, errorId)).isTrue();
+            assertThat(front.awaitStderr(errorId)).isTrue();
             assertThat(front.stderr().lines().filter(line -> line.contains(errorId)))
                     .singleElement().asString().contains("error id " + errorId + ", request id " + largeId + ": ");
             assertThat(logLine(front, largeId)).containsEntry("error_id", errorId);
@@ -143,14 +135,4 @@ class RequestIdsIT {
         }
     }
 
-    private static boolean await(Supplier<String> output, String text) throws InterruptedException {
-        long deadline = System.nanoTime() + Duration.ofSeconds(10).toNanos();
-        while (System.nanoTime() < deadline) {
-            if (output.get().contains(text)) {
-                return true;
-            }
-            Thread.sleep(50);
-        }
-        return false;
-    }
 }

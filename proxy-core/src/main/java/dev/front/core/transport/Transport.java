@@ -20,6 +20,10 @@ import io.netty.channel.uring.IoUringDomainSocketChannel;
 import io.netty.channel.uring.IoUringIoHandler;
 import io.netty.channel.uring.IoUringServerSocketChannel;
 import io.netty.channel.uring.IoUringSocketChannel;
+import io.netty.channel.unix.DomainSocketAddress;
+import java.net.InetSocketAddress;
+import java.net.SocketAddress;
+import java.net.UnixDomainSocketAddress;
 import java.util.function.Supplier;
 
 /**
@@ -116,5 +120,22 @@ public record Transport(String name, IoHandlerFactory ioHandlerFactory, Class<? 
     /** The channel class that connects to {@code address}: TCP or a Unix domain socket. */
     public Class<? extends Channel> channelFor(java.net.SocketAddress address) {
         return address instanceof java.net.InetSocketAddress ? socketChannel : domainSocketChannel;
+    }
+
+    /**
+     * How the log names an address: {@code 127.0.0.1:8000} rather than InetSocketAddress's
+     * {@code localhost/127.0.0.1:8000}, and a Unix socket as {@code unix:/PATH}, the way {@code --upstream} takes it
+     * (both socket address types print the bare path).
+     */
+    public static String text(SocketAddress address) {
+        return switch (address) {
+            case InetSocketAddress inet when inet.getAddress() != null -> {
+                String host = inet.getAddress().getHostAddress();
+                yield (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
+            }
+            case DomainSocketAddress unix -> "unix:" + unix.path();
+            case UnixDomainSocketAddress unix -> "unix:" + unix.getPath();
+            case null, default -> String.valueOf(address);
+        };
     }
 }

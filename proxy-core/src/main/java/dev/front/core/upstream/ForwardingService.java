@@ -23,10 +23,7 @@ import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.util.AttributeKey;
-import io.netty.channel.unix.DomainSocketAddress;
-import java.net.InetSocketAddress;
 import java.net.SocketAddress;
-import java.net.UnixDomainSocketAddress;
 
 /**
  * Forwards requests that match no alias to the upstream. Owns what all exchanges share: where the upstream is,
@@ -142,20 +139,7 @@ public final class ForwardingService {
 
     /** How the log and the error lines name the upstream: "upstream 127.0.0.1:8000", "the child on unix:/...". */
     String upstreamName() {
-        return (supervised ? "the child on " : "upstream ") + text(generation.address());
-    }
-
-    /** {@code 127.0.0.1:8000} rather than {@code /127.0.0.1:8000}, and a Unix socket as {@code unix:/PATH}. */
-    static String text(SocketAddress address) {
-        return switch (address) {
-            case InetSocketAddress inet when inet.getAddress() != null -> {
-                String host = inet.getAddress().getHostAddress();
-                yield (host.contains(":") ? "[" + host + "]" : host) + ":" + inet.getPort();
-            }
-            case DomainSocketAddress unix -> "unix:" + unix.path();
-            case UnixDomainSocketAddress unix -> "unix:" + unix.getPath();
-            case null, default -> String.valueOf(address);
-        };
+        return (supervised ? "the child on " : "upstream ") + Transport.text(generation.address());
     }
 
     public Exchange start(ChannelHandlerContext ctx, HttpRequest request, String originForm, Runnable readMore,
