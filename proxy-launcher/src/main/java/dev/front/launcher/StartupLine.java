@@ -1,7 +1,7 @@
 package dev.front.launcher;
 
 import dev.front.config.FrontConfig;
-import dev.front.core.Transport;
+import dev.front.core.transport.Transport;
 import java.net.SocketAddress;
 import java.util.List;
 import java.util.stream.Collectors;
