@@ -117,6 +117,10 @@ public final class CommandLineParser {
         List<String> own = separator < 0 ? expanded : expanded.subList(0, separator);
         List<String> child = separator < 0 ? List.of() : expanded.subList(separator + 1, expanded.size());
 
+        List<String> refused = ModWsgiExpressRefusals.problems(own);
+        if (!refused.isEmpty()) {
+            throw new UsageException(refused);
+        }
         FrontOptions options = new FrontOptions();
         CommandLine commandLine = new CommandLine(options)
                 .setExpandAtFiles(false)
@@ -245,6 +249,7 @@ public final class CommandLineParser {
                 seconds("--restart-interval", o.restartInterval, r.restartInterval()),
                 o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit)),
                 o.reloadOnChanges));
+        ChildEnvironment childEnvironment = childEnvironment(o, appRoot, problems);
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         IoTransport transport = check(problems, IoTransport.AUTO, () -> IoTransport.parse(o.transport));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
@@ -268,7 +273,40 @@ public final class CommandLineParser {
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
-                appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload);
+                appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment);
+    }
+
+    /** {@code --setenv}, {@code --working-directory} and {@code --python-path}, relative paths from the app root. */
+    private static ChildEnvironment childEnvironment(FrontOptions o, Path appRoot, List<String> problems) {
+        Map<String, String> variables = new java.util.TreeMap<>();
+        for (int i = 0; i + 1 < o.setenv.size(); i += 2) {
+            String name = o.setenv.get(i);
+            String value = o.setenv.get(i + 1);
+            if (!name.matches("[A-Za-z_][A-Za-z0-9_]*")) {
+                problems.add("--setenv: " + name + " (expected: a variable name: letters, digits and _, not"
+                        + " starting with a digit)");
+            } else if (value.indexOf('\0') >= 0) {
+                problems.add("--setenv: " + name + " (expected: a value without NUL characters)");
+            } else {
+                variables.put(name, value); // server_args first, then the command line: the last one wins
+            }
+        }
+        Path workingDirectory = appRoot;
+        if (o.workingDirectory != null) {
+            workingDirectory = appRoot.resolve(o.workingDirectory).normalize();
+            if (o.workingDirectory.isEmpty() || !java.nio.file.Files.isDirectory(workingDirectory)) {
+                problems.add("--working-directory: " + o.workingDirectory + " (expected: a directory)");
+            }
+        }
+        List<Path> pythonPath = new ArrayList<>();
+        for (String dir : o.pythonPath) {
+            if (dir.isEmpty() || dir.contains(":")) {
+                problems.add("--python-path: " + dir + " (expected: a directory path without ':')");
+            } else {
+                pythonPath.add(appRoot.resolve(dir).normalize());
+            }
+        }
+        return new ChildEnvironment(variables, workingDirectory, pythonPath);
     }
 
     /**

@@ -28,6 +28,7 @@ import java.util.OptionalInt;
  * @param requestIdHeader the header that carries each request's id ({@code --request-id-header})
  * @param offload         file offload from the child ({@code --sendfile-header}), if on
  * @param reload          how the child is replaced (HUP, {@code POST /reload}) and recycled
+ * @param childEnvironment the child's extra variables, working directory and {@code PYTHONPATH} entries
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
@@ -35,7 +36,8 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
                           boolean accessLog, String accessLogFormat, LogLevel logLevel, IoTransport transport,
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
                           java.util.Map<String, String> userVars, String requestIdHeader,
-                          Optional<OffloadConfig> offload, ReloadConfig reload) {
+                          Optional<OffloadConfig> offload, ReloadConfig reload,
+                          ChildEnvironment childEnvironment) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);

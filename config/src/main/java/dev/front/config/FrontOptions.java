@@ -112,11 +112,29 @@ final class FrontOptions {
             description = "The application's directory, with its .whiskey/ (default: the current directory).")
     String appRoot;
 
-    // mod_wsgi-express options that have no meaning for the front: accepted so that server_args keep working.
-    @Option(names = {"--server-root", "--max-clients", "--user", "--group"}, paramLabel = "VALUE", hidden = true)
+    @Option(names = "--working-directory", paramLabel = "DIR",
+            description = "The child's working directory, where its server imports the application from (default:"
+                    + " --app-root); a relative DIR is relative to --app-root.")
+    String workingDirectory;
+
+    @Option(names = "--python-path", paramLabel = "DIR",
+            description = "A directory put first on the child's PYTHONPATH (repeatable, in order); a relative DIR is"
+                    + " relative to --app-root.")
+    List<String> pythonPath = new ArrayList<>();
+
+    @Option(names = "--setenv", arity = "2", paramLabel = "NAME VALUE", hideParamSyntax = true,
+            description = "A variable of the child's environment (repeatable; wins over the front's environment,"
+                    + " .whiskey/user_vars and deploy-env).")
+    List<String> setenv = new ArrayList<>();
+
+    // mod_wsgi-express options that have no effect for the front (docs/whiskey.md says why, one by one): accepted
+    // so that server_args keep working. --passenv: the child already inherits the front's whole environment.
+    @Option(names = {"--server-root", "--passenv", "--minimum-spare-workers", "--maximum-spare-workers",
+            "--initial-workers", "--send-buffer-size", "--receive-buffer-size", "--server-mpm", "--shell-executable",
+            "--httpd-executable", "--modules-directory", "--socket-prefix"}, paramLabel = "VALUE", hidden = true)
     List<String> ignoredWithValue = new ArrayList<>();
 
-    @Option(names = "--startup-log", hidden = true)
+    @Option(names = {"--startup-log", "--enable-sendfile", "--disable-reloading", "--chunked-request"}, hidden = true)
     List<Boolean> ignoredFlags = new ArrayList<>();
 
 

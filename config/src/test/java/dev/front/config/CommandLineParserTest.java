@@ -229,7 +229,7 @@ class CommandLineParserTest {
     @Test
     void modWsgiExpressEnvironmentAndLevelsAndIgnoredOptions() throws Exception {
         FrontConfig config = parse(Map.of("MOD_WSGI_PROCESSES", "2", "MOD_WSGI_THREADS", "4", "MOD_WSGI_ACCESS_LOG", "1"),
-                "--log-level", "notice", "--server-root", "/tmp/x", "--startup-log", "--max-clients", "20", "a.wsgi");
+                "--log-level", "notice", "--server-root", "/tmp/x", "--startup-log", "--initial-workers", "0.2", "a.wsgi");
         assertThat(config.application().orElseThrow().processes()).hasValue(2);
         assertThat(config.application().orElseThrow().threads()).hasValue(4);
         assertThat(config.accessLog()).isTrue();

@@ -1,12 +1,14 @@
 package dev.front.launcher;
 
 import dev.front.config.ApplicationConfig;
+import dev.front.config.ChildEnvironment;
 import dev.front.config.FrontConfig;
 import dev.front.config.ServerKind;
 import java.io.IOException;
 import java.io.InputStream;
 import java.nio.file.Files;
 import java.nio.file.Path;
+import java.util.ArrayList;
 import java.util.HashMap;
 import java.util.List;
 import java.util.Map;
@@ -90,8 +92,14 @@ record ChildCommand(List<String> argvTemplate, Map<String, String> baseEnvironme
      */
     static ChildCommand forConfig(FrontConfig config, ChildAddress address, Map<String, String> inherited)
             throws UnavailableException {
+        ChildEnvironment child = config.childEnvironment();
+        Map<String, String> environment = new HashMap<>(inherited);
+        environment.putAll(child.variables());
+        List<String> pythonPath = new ArrayList<>();
+        child.pythonPath().forEach(dir -> pythonPath.add(dir.toString()));
         if (config.application().isEmpty()) {
-            return new ChildCommand(config.childCommand(), Map.copyOf(inherited), config.appRoot(), "TERM");
+            withPythonPath(environment, pythonPath);
+            return new ChildCommand(config.childCommand(), Map.copyOf(environment), child.workingDirectory(), "TERM");
         }
         ApplicationConfig app = config.application().get();
         Path appRoot = config.appRoot();
@@ -102,17 +110,31 @@ record ChildCommand(List<String> argvTemplate, Map<String, String> baseEnvironme
                     + " waitress is importable by " + String.join(" or ", pythons.candidates())
                     + " (install one: apt-get install gunicorn, or pip install gunicorn; or name one with --server)");
         }
-        Map<String, String> environment = new HashMap<>(inherited);
         environment.putAll(ServerPreset.scriptEnvironment(kind, app, appRoot));
-        String pythonPath = appRoot.toString();
         if (!ServerPreset.scriptEnvironment(kind, app, appRoot).isEmpty()) {
-            pythonPath = scriptLoaderDirectory() + ":" + pythonPath;
+            pythonPath.addFirst(scriptLoaderDirectory().toString());
         }
-        String existing = inherited.get("PYTHONPATH");
-        environment.put("PYTHONPATH", existing == null || existing.isEmpty() ? pythonPath : pythonPath + ":" + existing);
-        List<String> argv = ServerPreset.argv(kind, program(kind, pythons, inherited), app, appRoot,
+        // the application is imported from the working directory, as under mod_wsgi-express; the app root stays
+        // on the path after it so that a module entry point found there before still is
+        pythonPath.add(child.workingDirectory().toString());
+        if (!child.workingDirectory().equals(appRoot)) {
+            pythonPath.add(appRoot.toString());
+        }
+        withPythonPath(environment, pythonPath);
+        List<String> argv = ServerPreset.argv(kind, program(kind, pythons, inherited), app, appRoot, child,
                 config.childCommand(), address instanceof ChildSocket);
-        return new ChildCommand(argv, Map.copyOf(environment), appRoot, ServerPreset.stopSignal(kind));
+        return new ChildCommand(argv, Map.copyOf(environment), child.workingDirectory(),
+                ServerPreset.stopSignal(kind));
+    }
+
+    /** Puts {@code first} ahead of the {@code PYTHONPATH} already in {@code environment}. */
+    private static void withPythonPath(Map<String, String> environment, List<String> first) {
+        if (first.isEmpty()) {
+            return;
+        }
+        String existing = environment.get("PYTHONPATH");
+        String joined = String.join(":", first);
+        environment.put("PYTHONPATH", existing == null || existing.isEmpty() ? joined : joined + ":" + existing);
     }
 
     /** mod_wsgi-express users name no server: gunicorn when a Python here imports it, else waitress. */

@@ -1,6 +1,7 @@
 package dev.front.launcher;
 
 import dev.front.config.ApplicationConfig;
+import dev.front.config.ChildEnvironment;
 import dev.front.config.ServerKind;
 import java.nio.file.Path;
 import java.util.ArrayList;
@@ -36,26 +37,32 @@ final class ServerPreset {
 
     /**
      * @param program  how to start the server: {@code [python, -m, module]} or {@code [executable]}
-     * @param appRoot  the application's directory (the child's working directory)
+     * @param appRoot  the application's directory, which a relative script entry point is relative to
+     * @param child    the child's working directory (where the server imports the application from) and
+     *                 {@code --python-path}, for the servers that take them as options
      * @param extra    arguments the user gave after {@code --}, appended
      * @param socket   listen on {@code {socket}} rather than {@code 127.0.0.1:{port}}; only where
      *                 {@link #listensOnSocket} says the server can
      */
     static List<String> argv(ServerKind kind, List<String> program, ApplicationConfig app, Path appRoot,
-                             List<String> extra, boolean socket) {
+                             ChildEnvironment child, List<String> extra, boolean socket) {
         if (socket && !listensOnSocket(Optional.of(kind))) {
             throw new IllegalArgumentException(kind.optionName() + " cannot listen on a Unix socket");
         }
         List<String> argv = new ArrayList<>(program);
         boolean script = app.type() == ApplicationConfig.Type.SCRIPT;
         String moduleSpec = script ? SCRIPT_LOADER + ":application" : app.moduleSpec();
+        String directory = child.workingDirectory().toString();
+        // a server that reads the script itself does so from its working directory, which may not be the app root
+        String scriptFile = child.workingDirectory().equals(appRoot) ? app.entryPoint()
+                : appRoot.resolve(app.entryPoint()).toString();
         switch (kind) {
             case GUNICORN -> {
                 // gunicorn believes X-Forwarded-Proto from any peer that is not an IP address (a Unix socket's),
                 // whatever --forwarded-allow-ips says (gunicorn/http/message.py): the option only matters on TCP.
                 argv.addAll(socket ? List.of("--bind", "unix:{socket}")
                         : List.of("--bind", "127.0.0.1:{port}", "--forwarded-allow-ips", "127.0.0.1"));
-                argv.addAll(List.of("--chdir", appRoot.toString()));
+                argv.addAll(List.of("--chdir", directory));
                 app.processes().ifPresent(n -> argv.addAll(List.of("--workers", Integer.toString(n))));
                 app.threads().ifPresent(n -> argv.addAll(List.of("--threads", Integer.toString(n))));
                 argv.add(moduleSpec);
@@ -73,11 +80,11 @@ final class ServerPreset {
                 // uWSGI reads X-Forwarded-Proto from every peer and never rewrites REMOTE_ADDR (0.0.0.0 on a socket)
                 argv.addAll(List.of("--plugin", "python3", "--http-socket", socket ? "{socket}" : "127.0.0.1:{port}",
                         "--master",
-                        "--die-on-term", "--need-app", "--chdir", appRoot.toString()));
+                        "--die-on-term", "--need-app", "--chdir", directory));
                 app.processes().ifPresent(n -> argv.addAll(List.of("--processes", Integer.toString(n))));
                 app.threads().ifPresent(n -> argv.addAll(List.of("--threads", Integer.toString(n))));
                 if (script) {
-                    argv.addAll(List.of("--wsgi-file", app.entryPoint(), "--callable", app.callable()));
+                    argv.addAll(List.of("--wsgi-file", scriptFile, "--callable", app.callable()));
                 } else {
                     argv.addAll(List.of("--module", app.moduleSpec()));
                 }
@@ -90,7 +97,7 @@ final class ServerPreset {
                 argv.addAll(socket ? List.of("--uds", "{socket}", "--proxy-headers", "--forwarded-allow-ips", "*")
                         : List.of("--host", "127.0.0.1", "--port", "{port}", "--proxy-headers",
                                 "--forwarded-allow-ips", "127.0.0.1"));
-                argv.addAll(List.of("--app-dir", appRoot.toString()));
+                argv.addAll(List.of("--app-dir", directory));
                 app.processes().ifPresent(n -> argv.addAll(List.of("--workers", Integer.toString(n))));
                 argv.add(moduleSpec);
             }
@@ -102,8 +109,11 @@ final class ServerPreset {
                 }
                 app.processes().ifPresent(n -> argv.addAll(List.of("--processes", Integer.toString(n))));
                 app.threads().ifPresent(n -> argv.addAll(List.of("--threads", Integer.toString(n))));
+                // its daemon processes start in their own directory and path: say both with its own options
+                argv.addAll(List.of("--working-directory", directory));
+                child.pythonPath().forEach(dir -> argv.addAll(List.of("--python-path", dir.toString())));
                 argv.addAll(List.of("--application-type", script ? "script" : "module",
-                        "--callable-object", app.callable(), app.entryPoint()));
+                        "--callable-object", app.callable(), script ? scriptFile : app.entryPoint()));
             }
         }
         argv.addAll(extra);
