@@ -185,7 +185,7 @@ final class Front {
                         server::awaitClientsClosed, operations.metrics(), new Supervisor.Upstream() {
                             @Override
                             public void move(ChildAddress address) {
-                                forwarding.moveUpstream(address.upstream(transport));
+                                forwarding.switchUpstream(address.upstream(transport));
                             }
 
                             @Override

@@ -9,6 +9,7 @@ import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
+import io.netty.util.AsciiString;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
 import java.util.ArrayDeque;
@@ -28,14 +29,15 @@ public final class RequestIdHandler extends ChannelDuplexHandler {
     static final int MAX_LENGTH = 200;
     private static final char[] HEX = "0123456789abcdef".toCharArray();
 
-    private final String header;
+    /** Hashed once: it is looked up and set on every request and response. */
+    private final AsciiString header;
     private final List<Cidr> trustProxies;
     /** The ids of requests still waiting for their final responses, oldest first (pipelining). */
     private final ArrayDeque<String> pending = new ArrayDeque<>(2);
 
     /** @param trustProxies the {@code --trust-proxy} networks; empty: no peer may choose an id */
     public RequestIdHandler(String header, List<Cidr> trustProxies) {
-        this.header = header;
+        this.header = AsciiString.cached(header);
         this.trustProxies = trustProxies;
     }
 

@@ -95,22 +95,13 @@ public final class ForwardingService {
     }
 
     /**
-     * Points every later connect, including those of requests queued meanwhile, at {@code address}: the supervisor
-     * restarted the child on another loopback port because the old one was still held.
-     *
-     * @throws IllegalArgumentException {@code address} is another kind than the current one: the channel factory
-     *                                  made for a TCP upstream cannot reach a Unix socket, nor the other way round
-     */
-    public void moveUpstream(SocketAddress address) {
-        switchUpstream(address);
-    }
-
-    /**
-     * Sends every later request, including those queued meanwhile, to a new child at {@code address}. Requests on
-     * the previous child's connections finish there; its parked connections are not reused.
+     * Sends every later request, including those queued meanwhile, to a child at {@code address}: a new child that
+     * replaces the old one, or the same child restarted on another loopback port because the old one was still
+     * held. Requests on the previous address's connections finish there; its parked connections are not reused.
      *
      * @return the previous generation, to wait until no request is on it before its child is stopped
-     * @throws IllegalArgumentException as {@link #moveUpstream}
+     * @throws IllegalArgumentException {@code address} is another kind than the current one: the channel factory
+     *                                  made for a TCP upstream cannot reach a Unix socket, nor the other way round
      */
     public UpstreamGeneration switchUpstream(SocketAddress address) {
         UpstreamGeneration previous = generation;

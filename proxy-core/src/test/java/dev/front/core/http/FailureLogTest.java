@@ -2,21 +2,20 @@ package dev.front.core.http;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
+import dev.front.core.RecordingLogger;
 import io.netty.handler.codec.http.HttpResponseStatus;
-import java.lang.reflect.Proxy;
 import java.util.ArrayList;
 import java.util.HashSet;
 import java.util.List;
 import java.util.Set;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
 
 class FailureLogTest {
 
     private final List<String> lines = new ArrayList<>();
     private final AtomicLong now = new AtomicLong(1_000_000_000_000L);
-    private final FailureLog log = new FailureLog(recordingLogger(lines), now::get);
+    private final FailureLog log = new FailureLog(RecordingLogger.into(lines), now::get);
 
     private static final Failure REFUSED = new Failure(HttpResponseStatus.BAD_GATEWAY, "upstream-refused",
             "upstream 127.0.0.1:1: connection refused");
@@ -54,19 +53,5 @@ class FailureLogTest {
         now.addAndGet(FailureLog.WINDOW_NANOS);
         log.report(REFUSED);
         assertThat(lines).hasSize(4).last().asString().doesNotContain("more like it");
-    }
-
-    /** A logger at warn that keeps its warn lines (formatted without arguments: the log passes whole lines). */
-    private static Logger recordingLogger(List<String> lines) {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "isWarnEnabled" -> true;
-                    case "warn" -> {
-                        lines.add((String) args[0]);
-                        yield null;
-                    }
-                    case "getName" -> "test";
-                    default -> method.getReturnType() == boolean.class ? false : null;
-                });
     }
 }

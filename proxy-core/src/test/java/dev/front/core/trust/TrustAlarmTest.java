@@ -3,22 +3,22 @@ package dev.front.core.trust;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.front.config.ProxyHeader;
+import dev.front.core.RecordingLogger;
 import dev.front.core.observe.FrontMetrics;
 import dev.front.core.observe.PrometheusText;
-import java.lang.reflect.Proxy;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
 import java.util.List;
 import java.util.concurrent.atomic.AtomicLong;
 import org.junit.jupiter.api.Test;
-import org.slf4j.Logger;
 
 class TrustAlarmTest {
 
     private final List<String> lines = new ArrayList<>();
     private final AtomicLong now = new AtomicLong(5_000_000_000_000L);
     private final FrontMetrics metrics = new FrontMetrics();
-    private final TrustAlarm alarm = new TrustAlarm(metrics::forwardingHeadersDropped, recordingLogger(lines), now::get);
+    private final TrustAlarm alarm = new TrustAlarm(metrics::forwardingHeadersDropped, RecordingLogger.into(lines),
+            now::get);
     private final InetSocketAddress peer = new InetSocketAddress("192.0.2.9", 40000);
 
     private static int mask(ProxyHeader... headers) {
@@ -73,19 +73,5 @@ class TrustAlarmTest {
         alarm.dropped(new ProxyHeaderPolicy.Dropped(0, mask(ProxyHeader.X_FORWARDED_HOST),
                 mask(ProxyHeader.X_FORWARDED_FOR), mask(ProxyHeader.X_FORWARDED_FOR)), peer);
         assertThat(lines).isEmpty();
-    }
-
-    /** A logger at warn that keeps its warn lines. */
-    private static Logger recordingLogger(List<String> lines) {
-        return (Logger) Proxy.newProxyInstance(Logger.class.getClassLoader(), new Class<?>[] {Logger.class},
-                (proxy, method, args) -> switch (method.getName()) {
-                    case "isWarnEnabled" -> true;
-                    case "warn" -> {
-                        lines.add((String) args[0]);
-                        yield null;
-                    }
-                    case "getName" -> "test";
-                    default -> method.getReturnType() == boolean.class ? false : null;
-                });
     }
 }

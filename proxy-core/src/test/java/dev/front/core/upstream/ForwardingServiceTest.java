@@ -64,7 +64,7 @@ class ForwardingServiceTest {
                     new ProxyHeaderPolicy(ForwardedConfig.defaults()), Limits.defaults(),
                     ForwardingConfig.defaults(), ChildGate.alwaysOpen(), true, 8080, new FrontMetrics());
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), moved.getLocalPort());
-            service.moveUpstream(target);
+            service.switchUpstream(target);
             var loop = group.next();
             Channel channel = loop.submit(() -> service.connect(loop)).get().sync().channel();
             try (Socket accepted = moved.accept()) {
@@ -74,7 +74,7 @@ class ForwardingServiceTest {
                 channel.close().sync();
             }
             // the channel factory was made for TCP: a Unix socket cannot be reached with it
-            assertThatThrownBy(() -> service.moveUpstream(UnixDomainSocketAddress.of("/tmp/front-child.sock")))
+            assertThatThrownBy(() -> service.switchUpstream(UnixDomainSocketAddress.of("/tmp/front-child.sock")))
                     .isInstanceOf(IllegalArgumentException.class)
                     .hasMessageStartingWith("upstream: /tmp/front-child.sock (expected: the same kind of address as");
         } finally {
