@@ -7,7 +7,6 @@ import java.io.InputStream;
 import java.io.OutputStream;
 import java.net.InetAddress;
 import java.net.InetSocketAddress;
-import java.net.ServerSocket;
 import java.net.Socket;
 import java.nio.charset.StandardCharsets;
 import java.nio.file.Files;
@@ -71,8 +70,8 @@ class ForwardedHeadersIT {
 
     @Test
     void throughHaproxyInAppendModeTheChildSeesTheTrueClientSchemeAndPortOnce() throws Exception {
-        int frontPort = freePort();
-        int routerPort = freePort();
+        int frontPort = FrontProcess.freePort();
+        int routerPort = FrontProcess.freePort();
         startFront(frontPort, "--trust-proxy", ROUTER + "/32",
                 "--trust-proxy-header", "X-Forwarded-For",
                 "--trust-proxy-header", "X-Forwarded-Proto",
@@ -95,7 +94,7 @@ class ForwardedHeadersIT {
 
     @Test
     void anUntrustedDirectPeerCannotSetAnyFact() throws Exception {
-        int frontPort = freePort();
+        int frontPort = FrontProcess.freePort();
         startFront(frontPort, "--trust-proxy", ROUTER + "/32",
                 "--trust-proxy-header", "X-Forwarded-For",
                 "--trust-proxy-header", "X-Forwarded-Proto",
@@ -119,7 +118,7 @@ class ForwardedHeadersIT {
 
     @Test
     void withoutTrustProxyEveryPeerIsTrustedAndTheFrontWarnsAtStartup() throws Exception {
-        int frontPort = freePort();
+        int frontPort = FrontProcess.freePort();
         startFront(frontPort, "--trust-proxy-header", "X-Forwarded-For");
 
         awaitLog("trusted from every peer");
@@ -130,7 +129,7 @@ class ForwardedHeadersIT {
 
     @Test
     void noWarningWhenTheTrustedProxiesAreNamed() throws Exception {
-        int frontPort = freePort();
+        int frontPort = FrontProcess.freePort();
         startFront(frontPort, "--trust-proxy", ROUTER, "--trust-proxy-header", "X-Forwarded-For");
 
         assertThat(echo(frontPort, List.of())).containsEntry("HTTP_X_FORWARDED_FOR", CLIENT);
@@ -139,8 +138,8 @@ class ForwardedHeadersIT {
 
     @Test
     void aWrongTrustProxyShowsUpAsCountersAndOneWarningLine() throws Exception {
-        int frontPort = freePort();
-        int adminPort = freePort();
+        int frontPort = FrontProcess.freePort();
+        int adminPort = FrontProcess.freePort();
         // The router is 127.0.0.3, but this --trust-proxy names another address: its headers are not believed.
         startFront(frontPort, "--admin-port", Integer.toString(adminPort), "--trust-proxy", "127.0.0.4/32",
                 "--trust-proxy-header", "X-Forwarded-For",
@@ -167,8 +166,8 @@ class ForwardedHeadersIT {
 
     @Test
     void aTrustedPeersValidHeadersCountNothingAndItsInvalidOnesCountAsInvalid() throws Exception {
-        int frontPort = freePort();
-        int adminPort = freePort();
+        int frontPort = FrontProcess.freePort();
+        int adminPort = FrontProcess.freePort();
         startFront(frontPort, "--admin-port", Integer.toString(adminPort), "--trust-proxy", ROUTER + "/32",
                 "--trust-proxy-header", "X-Forwarded-For",
                 "--trust-proxy-header", "X-Forwarded-Proto",
@@ -310,12 +309,6 @@ class ForwardedHeadersIT {
     private static String java() {
         // The JDK running this test is the toolchain's JDK 25, which front.jar needs.
         return ProcessHandle.current().info().command().orElse("java");
-    }
-
-    private static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getByName("127.0.0.1"))) {
-            return socket.getLocalPort();
-        }
     }
 
     private void awaitListening(int port) {

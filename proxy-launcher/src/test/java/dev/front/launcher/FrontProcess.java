@@ -136,9 +136,21 @@ final class FrontProcess implements AutoCloseable {
         return new FrontProcess(builder.start(), port, stdout, stderr);
     }
 
-    static int freePort() throws IOException {
-        try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
-            return socket.getLocalPort();
+    /** Ports {@link #freePort()} handed out in this JVM: the kernel may offer a closed one again at once. */
+    private static final Set<Integer> HANDED_OUT = new HashSet<>();
+
+    /**
+     * A loopback port free now and never handed out before in this test run. A test that starts a server of its
+     * own on one port and then a front on another must not get the same number twice: whichever process binds
+     * first wins, and the test would talk to the wrong one.
+     */
+    static synchronized int freePort() throws IOException {
+        while (true) {
+            try (ServerSocket socket = new ServerSocket(0, 1, InetAddress.getLoopbackAddress())) {
+                if (HANDED_OUT.add(socket.getLocalPort())) {
+                    return socket.getLocalPort();
+                }
+            }
         }
     }
 
