@@ -45,15 +45,15 @@ import java.util.concurrent.TimeUnit;
 
 /**
  * One forwarded request: receive the whole body (memory, then a temp file), wait for a slot and for the child, send
- * the request the front rebuilt, drain the response from the child as fast as it comes (spilling what the client
- * cannot take yet to a temp file) and relay it. Everything runs on the client channel's event loop, the child
- * connection included. Its parts: {@link RequestBody} (the buffered body), {@link UpstreamRequest} (the rebuilt
- * head), {@link RetryPolicy}, {@link RelayedHead} (the child's head and its framing), {@link ResponseRelay} (the
- * response to the client, spooled when it reads slowly); what stays here is the state machine and its timers:
+ * the request the front rebuilt, and hand the child's final response to a {@link ChildResponse}, which relays it.
+ * Everything runs on the client channel's event loop, the child connection included. Its parts:
+ * {@link BodyReception} (the body, into a {@link RequestBody}), {@link UpstreamRequest} (the rebuilt head),
+ * {@link RetryPolicy}, {@link RelayedHead} (the child's head and its framing), {@link ChildResponse} (the response on
+ * its way to the client); what stays here is the state machine and its timers:
  * <pre>
- *  RECEIVING ---> QUEUED ---> WAITING -------> SENT ---> RELAYING ---> FLUSHING ---> DONE
- *      the body     a slot     the gate is   |     the       the child's    the client
- *      is whole                open, a       |     head      end came       has it all
+ *  RECEIVING ---> QUEUED ---> WAITING -------> SENT ---------> ANSWERING ---> DONE
+ *      the body     a slot     the gate is   |     the child's     the client
+ *      is whole                open, a       |     final head      has it all
  *                              connection    |
  *                                ^           |
  *                                +-----------+ closed before a response byte, and RetryPolicy says yes
@@ -62,14 +62,14 @@ import java.util.concurrent.TimeUnit;
  *                                              a 101 to a     its end came: a WebSocketTunnel
  *                                              handshake
  * </pre>
- * Timers: {@code --body-timeout} in RECEIVING, {@code --queue-timeout} in QUEUED and WAITING (retries included),
- * {@code --request-timeout} in SENT ({@link UpstreamHandler}). Any state but TUNNELLED goes to DONE at once when the
- * front answers instead of the child, or when the client leaves.
+ * Timers: {@code --body-timeout} in RECEIVING ({@link BodyReception}), {@code --queue-timeout} in QUEUED and WAITING
+ * (retries included), {@code --request-timeout} in SENT ({@link UpstreamHandler}). Any state before ANSWERING goes to
+ * DONE at once when the front answers instead of the child; any state but TUNNELLED when the client leaves.
  */
-final class ForwardExchange implements Exchange {
+final class ForwardExchange implements Exchange, BodyReception.Outcome {
 
     /** UPGRADING: the child's 101 head came, its end is next; TUNNELLED: the connection left HTTP for good. */
-    private enum State { RECEIVING, QUEUED, WAITING, SENT, RELAYING, FLUSHING, DONE, UPGRADING, TUNNELLED }
+    private enum State { RECEIVING, QUEUED, WAITING, SENT, ANSWERING, DONE, UPGRADING, TUNNELLED }
 
     private static final long CONNECT_RETRY_MILLIS = 100;
 
@@ -77,22 +77,21 @@ final class ForwardExchange implements Exchange {
     private final HttpRequest request;
     private final String originForm;
     private final ForwardingService service;
-    private final Runnable readMore;
     private final ChannelPromise done;
 
     private State state = State.RECEIVING;
+    private final BodyReception reception;
+    /** The whole body, once {@link #reception} handed it over. */
     private RequestBody body;
     private HttpHeaders upstreamHeaders;
     private ConcurrencyLimiter.Ticket slot;
     private Channel upstream;
-    private final ResponseRelay relay;
     private boolean reused;
     private final RetryPolicy retries;
     private boolean skippingInformational;
-    private boolean upstreamKeepAlive;
-    private boolean upstreamFinished;
-    private boolean truncatedResponse;
     private boolean sendFailed;
+    /** The child's final response, from its head on (ANSWERING). */
+    private ChildResponse response;
     private long queueDeadline;
     /** When the rebuilt request was ready to go: its wait in the front from there counts against its deadline. */
     private long preparedAt;
@@ -102,103 +101,40 @@ final class ForwardExchange implements Exchange {
     /** Held by a WebSocket handshake forwarded as one, until the child answers it (see {@link #handshake}). */
     private TunnelCap.Permit tunnelPermit;
     private HttpResponse switching;
-    /** The file the child named in {@code --sendfile-header}, served in place of its body; {@code null} if none. */
-    private AliasRequest offloaded;
-    private HttpHeaders offloadedHeaders;
     private ScheduledFuture<?> timer;
-    /** Counts body reads asked for and pieces received, to tell whether a piece came within {@link #readBody}. */
-    private long bodyReads;
 
     ForwardExchange(ChannelHandlerContext ctx, HttpRequest request, String originForm, ForwardingService service,
                     Runnable readMore, ChannelPromise done) {
-        this.readMore = readMore;
         this.ctx = ctx;
         this.request = request;
         this.originForm = originForm;
         this.service = service;
         this.done = done;
+        this.reception = new BodyReception(ctx, request, service, readMore, this);
         this.retries = new RetryPolicy(request.method());
-        this.relay = new ResponseRelay(ctx, service.config().tempDirectory(), service.config().maxTempFileSize(),
-                service.log(), this::spoolProgress);
     }
 
     @Override
     public void begin() {
-        long limit = service.limits().limitRequestBody();
-        long declared = HttpUtil.getContentLength(request, -1L);
-        if (declared > limit) {
-            // Refused before the body: no 100 Continue, and the unread body makes the connection unusable.
-            answer(Failure.declaredBodyTooLarge(declared, limit), true);
-            return;
-        }
-        // HTTP/1.0 defines no Expect: ignored there (RFC 9110 10.1.1 for 100-continue; nginx ignores it whole), and
-        // removed from what the child receives like on 1.1.
-        if (request.protocolVersion().equals(HttpVersion.HTTP_1_1)
-                && request.headers().contains(HttpHeaderNames.EXPECT)) {
-            if (!HttpUtil.is100ContinueExpected(request)) {
-                answer(Failure.expectation(request.headers().get(HttpHeaderNames.EXPECT)), true);
-                return;
-            }
-            // The front accepts the body itself; the child never sees Expect.
-            ctx.writeAndFlush(new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.CONTINUE));
-        }
-        body = new RequestBody(ctx.alloc(), ctx.executor(), service.config().clientBodyBufferSize(),
-                service.config().tempDirectory());
-        readBody();
-    }
-
-    /**
-     * Asks for the next piece of the body, which must come within {@code --body-timeout}. The timer is needed only
-     * when the piece is not there already: a small request's end usually came with its head.
-     */
-    private void readBody() {
-        cancelTimer();
-        long asked = ++bodyReads;
-        readMore.run();
-        if (bodyReads == asked && state == State.RECEIVING) {
-            timer = ctx.executor().schedule(this::bodyTimedOut, service.limits().bodyTimeout().toNanos(),
-                    TimeUnit.NANOSECONDS);
-        }
+        reception.begin();
     }
 
     @Override
     public void content(HttpContent content) {
-        if (state != State.RECEIVING) {
-            content.release();
-            return;
-        }
-        cancelTimer();
-        bodyReads++;
-        boolean last = content instanceof LastHttpContent;
-        ByteBuf data = content.content().retain();
-        content.release(); // trailers, if any, are dropped: never forwarded
-        if (body.length() + data.readableBytes() > service.limits().limitRequestBody()) {
-            data.release();
-            answer(Failure.bodyTooLarge(service.limits().limitRequestBody()), true);
-            return;
-        }
-        if (!data.isReadable()) {
-            data.release();
-            stored(last);
-            return;
-        }
-        body.append(data, () -> stored(last), cause -> {
-            if (state == State.RECEIVING) {
-                answer(Failure.bodyNotBuffered(service.config().tempDirectory(), cause), true);
-            }
-        });
+        reception.content(content); // after RECEIVING, nothing is read from the client until the next request
     }
 
-    private void stored(boolean last) {
-        if (state != State.RECEIVING) {
-            return;
-        }
-        if (last) {
-            body.complete();
-            prepare();
-        } else {
-            readBody();
-        }
+    /** The body is whole: the request goes on to the child. */
+    @Override
+    public void whole(RequestBody whole) {
+        body = whole;
+        prepare();
+    }
+
+    /** The body was refused: the rest of it is unread, so the connection closes after the answer. */
+    @Override
+    public void refused(Failure failure) {
+        answer(failure, true);
     }
 
     /** Builds the head the child receives: origin-form, one Content-Length, canonical forwarding headers. */
@@ -270,7 +206,7 @@ final class ForwardExchange implements Exchange {
                 f.channel().close();
             } else if (f.isSuccess()) {
                 send(f.channel());
-            } else if (refused(f.cause())
+            } else if (RetryPolicy.refused(f.cause())
                     && System.nanoTime() + CONNECT_RETRY_MILLIS * 1_000_000 < queueDeadline) {
                 // Refused: the child is between a crash and its restart (or a sidecar is redeploying); try again
                 // until the queue deadline rather than failing a request that would succeed a moment later.
@@ -281,16 +217,6 @@ final class ForwardExchange implements Exchange {
                         service.limits().queueTimeout()), false);
             }
         });
-    }
-
-    /**
-     * Nothing listens yet: refused, or a Unix socket whose file does not exist (removed with a crashed child and
-     * not yet bound again): the native transports report ENOENT as FileNotFoundException, NIO as a plain
-     * SocketException.
-     */
-    private static boolean refused(Throwable cause) {
-        return cause instanceof ConnectException || cause instanceof FileNotFoundException
-                || cause instanceof SocketException && "No such file or directory".equals(cause.getMessage());
     }
 
     /** {@code --deadline-header}, set anew on a retry ({@link UpstreamRequest#deadlineMillis}). */
@@ -338,17 +264,22 @@ final class ForwardExchange implements Exchange {
             }
             return;
         }
-        if (state != State.SENT && state != State.RELAYING) {
+        if (state != State.SENT && (state != State.ANSWERING || response.over())) {
             // Bytes after the end of the response (or of a HEAD/204/304 answer): the connection is not reusable.
             ReferenceCountUtil.release(message);
             retireUpstream();
             return;
         }
-        if (message instanceof HttpResponse response && !responseHead(response)) {
+        if (message instanceof HttpResponse head && !responseHead(head)) {
             return;
         }
         if (message instanceof HttpContent content) {
-            responseContent(content);
+            if (skippingInformational) {
+                skippingInformational = !(content instanceof LastHttpContent);
+                content.release();
+            } else {
+                response.content(content);
+            }
         }
     }
 
@@ -379,128 +310,21 @@ final class ForwardExchange implements Exchange {
         }
         Offload offload = service.offload();
         String named = offload == null ? null : response.headers().get(offload.header());
-        if (named != null) {
-            offloaded = offload.resolve(named);
-            if (offloaded == null) {
-                ReferenceCountUtil.release(response);
-                failUpstream(Failure.offloadRefused(service.upstreamName(), offload.header(), named));
-                return false;
-            }
-            offloadedHeaders = Offload.kept(response.headers());
+        AliasRequest offloaded = named == null ? null : offload.resolve(named);
+        if (named != null && offloaded == null) {
+            ReferenceCountUtil.release(response);
+            failUpstream(Failure.offloadRefused(service.upstreamName(), offload.header(), named));
+            return false;
         }
         cancelTimer();
-        state = State.RELAYING;
+        state = State.ANSWERING;
         // A refused handshake: the child saw Connection: upgrade, so its connection is not reused.
-        upstreamKeepAlive = HttpUtil.isKeepAlive(response) && !handshake();
+        boolean keepAlive = HttpUtil.isKeepAlive(response) && !handshake();
         releaseTunnelPermit();
-        if (offloaded == null && RelayedHead.relay(request, response)) {
-            upstreamKeepAlive = false;
-        }
-        if (offloaded == null) {
-            relay.head(response); // else the file's own head goes instead
-        }
+        this.response = new ChildResponse(ctx, request, service, upstream, slot, response, keepAlive, offloaded, done,
+                this::release);
+        slot = null; // the response's now, freed when the child is done
         return true;
-    }
-
-    private void responseContent(HttpContent content) {
-        if (skippingInformational) {
-            if (content instanceof LastHttpContent) {
-                skippingInformational = false;
-            }
-            content.release();
-            return;
-        }
-        if (offloaded != null) {
-            // The child's body in an offload answer is not the file: dropped, read to its end to keep the connection.
-            boolean last = content instanceof LastHttpContent;
-            if (content.decoderResult().isFailure()) {
-                upstreamKeepAlive = false;
-                last = true;
-            }
-            content.release();
-            if (last) {
-                upstreamDone();
-            }
-            return;
-        }
-        if (content.decoderResult().isFailure()) {
-            content.release();
-            service.metrics().upstreamError(UpstreamError.MALFORMED);
-            truncated();
-            return;
-        }
-        boolean last = content instanceof LastHttpContent;
-        if (last && relay.drained() && ctx.channel().isWritable()) {
-            // The end of the body goes out with the end of the response, and with its head too when the whole
-            // response came in one read: one message through the pipeline instead of three.
-            if (content.content().isReadable()) {
-                relay.last(content.content().retain());
-            }
-            content.release(); // the child's trailers are not passed on
-            upstreamDone();
-            return;
-        }
-        if (content.content().isReadable()) {
-            relay.body(content.content().retain());
-        }
-        content.release(); // the child's trailers are not passed on
-        if (last) {
-            upstreamDone();
-        }
-    }
-
-    /** The child sent its whole response: free its slot and connection now, whatever the client's pace. */
-    private void upstreamDone() {
-        upstreamFinished = true;
-        releaseSlot();
-        Channel channel = upstream;
-        UpstreamHandler handler = channel.pipeline().get(UpstreamHandler.class);
-        if (upstreamKeepAlive && channel.isActive()) {
-            service.park(ctx.channel(), channel);
-        } else {
-            handler.detach();
-            channel.close();
-        }
-        state = State.FLUSHING;
-        finishWhenFlushed();
-    }
-
-    /** Ends the client's response once the spool has handed everything over. */
-    private void finishWhenFlushed() {
-        if (state != State.FLUSHING || !relay.drained()) {
-            ctx.flush();
-            return;
-        }
-        state = State.DONE;
-        if (offloaded != null) {
-            service.offload().serve(ctx, request, offloaded, offloadedHeaders).addListener(f -> {
-                release();
-                if (f.isSuccess()) {
-                    done.trySuccess();
-                } else {
-                    done.tryFailure(f.cause());
-                }
-            });
-            return;
-        }
-        if (truncatedResponse) {
-            relay.writeHead();
-            // The cut shows as a close, once all that came before it is out: the router closes too when done fails.
-            ctx.writeAndFlush(Unpooled.EMPTY_BUFFER).addListener(f -> {
-                release();
-                ctx.close();
-                done.tryFailure(new IOException("the child's response was truncated"));
-            });
-            return;
-        }
-        ctx.writeAndFlush(relay.end()).addListener((ChannelFutureListener) f -> {
-            release();
-            if (f.isSuccess()) {
-                done.trySuccess();
-            } else {
-                done.tryFailure(f.cause());
-            }
-        });
     }
 
     /**
@@ -521,38 +345,18 @@ final class ForwardExchange implements Exchange {
                 service.limits().socketTimeout());
     }
 
-    private void spoolProgress() {
-        if (state == State.RELAYING) {
-            readUpstreamIfRoom();
-        } else if (state == State.FLUSHING) {
-            relay.drain();
-            finishWhenFlushed();
-        }
-    }
-
     void upstreamReadComplete() {
-        if (state == State.RELAYING) {
-            relay.writeHead(); // a streamed response's head goes out before its body has come
-            ctx.flush(); // once per read burst
-            readUpstreamIfRoom();
+        if (state == State.ANSWERING) {
+            response.readComplete();
         } else if (state == State.SENT || state == State.UPGRADING) {
-            upstream.read();
-        }
-    }
-
-    private void readUpstreamIfRoom() {
-        if (relay.hasRoom() && upstream != null) {
             upstream.read();
         }
     }
 
     @Override
     public void clientWritable() {
-        relay.drain();
-        if (state == State.RELAYING) {
-            readUpstreamIfRoom();
-        } else if (state == State.FLUSHING) {
-            finishWhenFlushed();
+        if (state == State.ANSWERING) {
+            response.clientWritable();
         }
     }
 
@@ -576,9 +380,11 @@ final class ForwardExchange implements Exchange {
                     failUpstream(Failure.upstreamClosed(service.upstreamName(), cause));
                 }
             }
-            case RELAYING -> {
-                service.metrics().upstreamError(UpstreamError.RESET);
-                truncated();
+            case ANSWERING -> {
+                if (!response.over()) {
+                    service.metrics().upstreamError(UpstreamError.RESET);
+                    response.truncated();
+                }
             }
             case UPGRADING -> {
                 service.metrics().upstreamError(UpstreamError.RESET);
@@ -594,20 +400,6 @@ final class ForwardExchange implements Exchange {
         return !skippingInformational && System.nanoTime() < queueDeadline && retries.mayRetry(reused, sendFailed);
     }
 
-    /**
-     * The response was cut short after its head: pass on what came, then close so the client sees the loss (no
-     * last chunk, fewer bytes than the Content-Length).
-     */
-    private void truncated() {
-        truncatedResponse = true;
-        upstreamKeepAlive = false;
-        upstreamFinished = true;
-        releaseSlot();
-        retireUpstream();
-        state = State.FLUSHING;
-        finishWhenFlushed();
-    }
-
     private void retireUpstream() {
         if (upstream != null) {
             UpstreamHandler handler = upstream.pipeline().get(UpstreamHandler.class);
@@ -621,12 +413,6 @@ final class ForwardExchange implements Exchange {
     private void failUpstream(Failure failure) {
         retireUpstream();
         answer(failure, false);
-    }
-
-    private void bodyTimedOut() {
-        if (state == State.RECEIVING) {
-            answer(Failure.bodyTimeout(service.limits().bodyTimeout()), true);
-        }
     }
 
     private void queueTimedOut() {
@@ -667,7 +453,7 @@ final class ForwardExchange implements Exchange {
         if (state == State.DONE || state == State.TUNNELLED) {
             return;
         }
-        boolean upstreamBusy = !upstreamFinished;
+        boolean upstreamBusy = response == null || !response.childDone();
         leaveQueue();
         state = State.DONE;
         cancelTimer();
@@ -708,12 +494,15 @@ final class ForwardExchange implements Exchange {
     }
 
     private void release() {
+        reception.stop();
         releaseSlot();
         releaseTunnelPermit();
         if (body != null) {
             body.release();
             body = null;
         }
-        relay.release();
+        if (response != null) {
+            response.release();
+        }
     }
 }

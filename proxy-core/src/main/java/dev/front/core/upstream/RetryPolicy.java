@@ -1,6 +1,9 @@
 package dev.front.core.upstream;
 
 import io.netty.handler.codec.http.HttpMethod;
+import java.io.FileNotFoundException;
+import java.net.ConnectException;
+import java.net.SocketException;
 import java.util.Set;
 
 /**
@@ -44,5 +47,15 @@ final class RetryPolicy {
     /** A retry goes on a fresh connection: a second parked one is as likely dead as the first. */
     boolean retried() {
         return retriedPooled || retriedFresh;
+    }
+
+    /**
+     * Whether a connect failed because nothing listens yet, so that trying again a moment later may succeed:
+     * refused, or a Unix socket whose file does not exist (removed with a crashed child and not yet bound again):
+     * the native transports report ENOENT as FileNotFoundException, NIO as a plain SocketException.
+     */
+    static boolean refused(Throwable cause) {
+        return cause instanceof ConnectException || cause instanceof FileNotFoundException
+                || cause instanceof SocketException && "No such file or directory".equals(cause.getMessage());
     }
 }
