@@ -9,69 +9,53 @@ import dev.front.core.observe.UpstreamError;
 import dev.front.core.trust.ProxyHeaderPolicy;
 import dev.front.core.websocket.TunnelCap;
 import dev.front.core.websocket.WebSocketHandshake;
-import dev.front.core.websocket.WebSocketTunnel;
-import io.netty.buffer.ByteBuf;
-import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelPromise;
-import io.netty.handler.codec.http.DefaultFullHttpResponse;
-import io.netty.handler.codec.http.DefaultFullHttpRequest;
-import io.netty.handler.codec.http.DefaultHttpRequest;
-import io.netty.handler.codec.http.EmptyHttpHeaders;
 import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
-import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpObject;
 import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
-import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.HttpUtil;
-import io.netty.handler.codec.http.HttpVersion;
 import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.ReferenceCountUtil;
-import io.netty.util.concurrent.ScheduledFuture;
-import java.io.FileNotFoundException;
 import java.io.IOException;
-import java.net.ConnectException;
 import java.net.InetSocketAddress;
-import java.net.SocketException;
 import java.nio.channels.ClosedChannelException;
-import java.util.concurrent.TimeUnit;
 
 /**
- * One forwarded request: receive the whole body (memory, then a temp file), wait for a slot and for the child, send
+ * One forwarded request: receive the whole body (memory, then a temp file), wait for a slot and the child, send
  * the request the front rebuilt, and hand the child's final response to a {@link ChildResponse}, which relays it.
  * Everything runs on the client channel's event loop, the child connection included. Its parts:
  * {@link BodyReception} (the body, into a {@link RequestBody}), {@link UpstreamRequest} (the rebuilt head),
  * {@link RetryPolicy}, {@link RelayedHead} (the child's head and its framing), {@link ChildResponse} (the response on
- * its way to the client); what stays here is the state machine and its timers:
+ * its way to the client); what stays here is the state machine:
  * <pre>
- *  RECEIVING ---> QUEUED ---> WAITING -------> SENT ---------> ANSWERING ---> DONE
- *      the body     a slot     the gate is   |     the child's     the client
- *      is whole                open, a       |     final head      has it all
- *                              connection    |
- *                                ^           |
- *                                +-----------+ closed before a response byte, and RetryPolicy says yes
- *                                            |
- *                                            +--> UPGRADING ---> TUNNELLED
- *                                              a 101 to a     its end came: a WebSocketTunnel
- *                                              handshake
+ *  RECEIVING ---> QUEUED ------------> SENT ---------> ANSWERING ---> DONE
+ *      the body     a slot, the     |     the child's     the client
+ *      is whole     gate open, a    |     final head      has it all
+ *                   connection      |
+ *                      ^            |
+ *                      +------------+ closed before a response byte, and RetryPolicy says yes
+ *                                   |
+ *                                   +--> UPGRADING ---> TUNNELLED
+ *                                     a 101 to a     its end came: a WebSocketTunnel
+ *                                     handshake
  * </pre>
- * Timers: {@code --body-timeout} in RECEIVING ({@link BodyReception}), {@code --queue-timeout} in QUEUED and WAITING
- * (retries included), {@code --request-timeout} in SENT ({@link UpstreamHandler}). Any state before ANSWERING goes to
- * DONE at once when the front answers instead of the child; any state but TUNNELLED when the client leaves.
+ * Timers: {@code --body-timeout} in RECEIVING ({@link BodyReception}), {@code --queue-timeout} in QUEUED
+ * ({@link QueueWait}, retries included), {@code --request-timeout} in SENT ({@link UpstreamHandler}). Any state
+ * before ANSWERING goes to DONE at once when the front answers instead of the child; any state but TUNNELLED when
+ * the client leaves.
  */
-final class ForwardExchange implements Exchange, BodyReception.Outcome {
+final class ForwardExchange implements Exchange, BodyReception.Outcome, QueueWait.Outcome {
 
     /** UPGRADING: the child's 101 head came, its end is next; TUNNELLED: the connection left HTTP for good. */
-    private enum State { RECEIVING, QUEUED, WAITING, SENT, ANSWERING, DONE, UPGRADING, TUNNELLED }
-
-    private static final long CONNECT_RETRY_MILLIS = 100;
+    private enum State { RECEIVING, QUEUED, SENT, ANSWERING, DONE, UPGRADING, TUNNELLED }
 
     private final ChannelHandlerContext ctx;
     private final HttpRequest request;
@@ -84,7 +68,8 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
     /** The whole body, once {@link #reception} handed it over. */
     private RequestBody body;
     private HttpHeaders upstreamHeaders;
-    private ConcurrencyLimiter.Ticket slot;
+    /** The wait for a slot and a connection, from the whole body on; it holds the slot until the final head. */
+    private QueueWait queue;
     private Channel upstream;
     private boolean reused;
     private final RetryPolicy retries;
@@ -92,16 +77,10 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
     private boolean sendFailed;
     /** The child's final response, from its head on (ANSWERING). */
     private ChildResponse response;
-    private long queueDeadline;
     /** When the rebuilt request was ready to go: its wait in the front from there counts against its deadline. */
     private long preparedAt;
-    /** When the request started waiting for the child (queue metrics); {@code queued} while it waits. */
-    private long queuedSince;
-    private boolean queued;
-    /** Held by a WebSocket handshake forwarded as one, until the child answers it (see {@link #handshake}). */
-    private TunnelCap.Permit tunnelPermit;
-    private HttpResponse switching;
-    private ScheduledFuture<?> timer;
+    /** A WebSocket handshake forwarded as one (it holds a place under the tunnel cap); {@code null} if not one. */
+    private ForwardedHandshake handshake;
 
     ForwardExchange(ChannelHandlerContext ctx, HttpRequest request, String originForm, ForwardingService service,
                     Runnable readMore, ChannelPromise done) {
@@ -151,72 +130,19 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
             service.trustAlarm().dropped(forward.dropped(), peer);
         }
         if (service.webSockets() != null && body.length() == 0 && WebSocketHandshake.requested(request)) {
-            tunnelPermit = service.webSockets().tryAcquire();
-            if (tunnelPermit == null) {
+            TunnelCap.Permit place = service.webSockets().tryAcquire();
+            if (place == null) {
                 // --max-websockets: the child never sees it
                 answer(Failure.tooManyWebSockets(service.config().maxWebSockets()), false);
                 return;
             }
+            handshake = new ForwardedHandshake(request, place);
         }
-        UpstreamRequest.rebuild(upstreamHeaders, request.method(), body.length(), handshake());
+        UpstreamRequest.rebuild(upstreamHeaders, request.method(), body.length(), handshake != null);
         state = State.QUEUED;
-        long now = System.nanoTime();
-        preparedAt = now;
-        queueDeadline = now + service.limits().queueTimeout().toNanos();
-        slot = service.limiter().acquire(ctx.executor(), this::slotGranted);
-        // Usually a slot, an open gate and a parked connection sent it already. Else it waits (for a slot, the
-        // child, or a new connection), and only then is it counted in the queue metrics: a request sent at once
-        // costs them no clock reads and no shared counter.
-        if (state == State.QUEUED || state == State.WAITING) {
-            queuedSince = service.metrics().queueEntered();
-            queued = true;
-            if (timer == null) {
-                timer = ctx.executor().schedule(this::queueTimedOut, queueDeadline - now, TimeUnit.NANOSECONDS);
-            }
-        }
-    }
-
-    /** The request is a WebSocket handshake forwarded as one: it holds a place under the tunnel cap until answered. */
-    private boolean handshake() {
-        return tunnelPermit != null;
-    }
-
-    private void slotGranted() {
-        if (state != State.QUEUED) {
-            return; // timed out or aborted meanwhile; the ticket was released then
-        }
-        state = State.WAITING;
-        service.gate().whenOpen(ctx.executor(), this::connect);
-    }
-
-    private void connect() {
-        if (state != State.WAITING) {
-            return;
-        }
-        // A handshake goes on a fresh connection: a kept-alive one may be closing, and a tunnel is never parked.
-        Channel parked = handshake() || retries.retried() ? null : service.takeParked(ctx.channel());
-        if (parked != null) {
-            reused = true;
-            send(parked);
-            return;
-        }
-        reused = false;
-        service.connect(ctx.channel().eventLoop()).addListener((ChannelFutureListener) f -> {
-            if (state != State.WAITING) {
-                f.channel().close();
-            } else if (f.isSuccess()) {
-                send(f.channel());
-            } else if (RetryPolicy.refused(f.cause())
-                    && System.nanoTime() + CONNECT_RETRY_MILLIS * 1_000_000 < queueDeadline) {
-                // Refused: the child is between a crash and its restart (or a sidecar is redeploying); try again
-                // until the queue deadline rather than failing a request that would succeed a moment later.
-                ctx.executor().schedule(this::connect, CONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-            } else {
-                service.metrics().upstreamError(UpstreamError.REFUSED);
-                answer(Failure.upstreamUnreachable(service.upstreamName(), f.cause(), service.supervised(),
-                        service.limits().queueTimeout()), false);
-            }
-        });
+        preparedAt = System.nanoTime();
+        queue = new QueueWait(ctx, service, handshake != null, this);
+        queue.start();
     }
 
     /** {@code --deadline-header}, set anew on a retry ({@link UpstreamRequest#deadlineMillis}). */
@@ -225,28 +151,17 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
                 System.nanoTime() - preparedAt));
     }
 
-    private void send(Channel channel) {
-        leaveQueue();
-        cancelTimer();
+    /** The wait is over: the request goes to the child on {@code channel}. */
+    @Override
+    public void connected(Channel channel, boolean reused) {
+        this.reused = reused;
         upstream = channel;
         state = State.SENT;
         sendFailed = false;
         upstream.pipeline().get(UpstreamHandler.class).attach(this, service.limits().requestTimeout().toNanos());
         service.config().deadlineHeader().ifPresent(this::setDeadline);
         service.requestSent(upstream);
-        // The encoder only reads the headers, so a retry can send the same set again. A body in memory goes with
-        // the head as one message (one buffer when small, one write); a body in a file follows its head zero-copy.
-        ChannelFuture sent;
-        Object content = body.length() == 0 ? Unpooled.EMPTY_BUFFER : body.content(upstream);
-        if (content instanceof ByteBuf bytes) {
-            sent = upstream.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, request.method(),
-                    originForm, bytes, upstreamHeaders, EmptyHttpHeaders.INSTANCE));
-        } else {
-            upstream.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, request.method(), originForm,
-                    upstreamHeaders));
-            upstream.write(content);
-            sent = upstream.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
-        }
+        ChannelFuture sent = body.sendWith(upstream, request.method(), originForm, upstreamHeaders);
         sent.addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess() && f.channel() == upstream) {
                 sendFailed = true;
@@ -294,10 +209,8 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
         }
         if (response.status().codeClass() == HttpStatusClass.INFORMATIONAL) {
             ReferenceCountUtil.release(response);
-            if (response.status().code() == 101 && handshake() && WebSocketHandshake.accepted(request, response)) {
-                cancelTimer();
-                releaseSlot(); // a tunnel occupies no worker of the child: --max-websockets caps tunnels
-                switching = response;
+            if (response.status().code() == 101 && handshake != null && handshake.acceptedBy(response)) {
+                queue.stop(); // a tunnel occupies no worker of the child: --max-websockets caps tunnels
                 state = State.UPGRADING;
             } else if (response.status().code() == 101) {
                 service.metrics().upstreamError(UpstreamError.MALFORMED);
@@ -316,14 +229,14 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
             failUpstream(Failure.offloadRefused(service.upstreamName(), offload.header(), named));
             return false;
         }
-        cancelTimer();
         state = State.ANSWERING;
         // A refused handshake: the child saw Connection: upgrade, so its connection is not reused.
-        boolean keepAlive = HttpUtil.isKeepAlive(response) && !handshake();
-        releaseTunnelPermit();
-        this.response = new ChildResponse(ctx, request, service, upstream, slot, response, keepAlive, offloaded, done,
-                this::release);
-        slot = null; // the response's now, freed when the child is done
+        boolean keepAlive = HttpUtil.isKeepAlive(response) && handshake == null;
+        if (handshake != null) {
+            handshake.release();
+        }
+        this.response = new ChildResponse(ctx, request, service, upstream, queue.takeSlot(), response, keepAlive,
+                offloaded, done, this::responseEnded);
         return true;
     }
 
@@ -336,13 +249,10 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
         state = State.TUNNELLED;
         Channel child = upstream;
         upstream = null;
-        TunnelCap.Permit permit = tunnelPermit;
-        tunnelPermit = null;
         child.pipeline().get(UpstreamHandler.class).detach();
+        handshake.tunnel(ctx.channel(), child, service.limits().socketTimeout());
         release();
         ForwardingService.clientClosed(ctx.channel()); // a child connection parked by an earlier request: unused now
-        WebSocketTunnel.open(ctx.channel(), child, WebSocketHandshake.switchingProtocols(switching), permit,
-                service.limits().socketTimeout());
     }
 
     void upstreamReadComplete() {
@@ -365,16 +275,9 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
         switch (state) {
             case SENT -> {
                 if (mayRetry()) {
-                    cancelTimer();
                     retireUpstream();
-                    state = State.WAITING;
-                    long left = queueDeadline - System.nanoTime();
-                    timer = ctx.executor().schedule(this::queueTimedOut, Math.max(left, 0), TimeUnit.NANOSECONDS);
-                    if (reused) {
-                        connect(); // a kept-alive connection the child had already closed: at once on a fresh one
-                    } else {
-                        ctx.executor().schedule(this::connect, CONNECT_RETRY_MILLIS, TimeUnit.MILLISECONDS);
-                    }
+                    state = State.QUEUED;
+                    queue.again(reused);
                 } else {
                     service.metrics().upstreamError(UpstreamError.RESET);
                     failUpstream(Failure.upstreamClosed(service.upstreamName(), cause));
@@ -397,7 +300,7 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
 
     /** Whether to send again, on a fresh connection, after the connection failed before any response byte. */
     private boolean mayRetry() {
-        return !skippingInformational && System.nanoTime() < queueDeadline && retries.mayRetry(reused, sendFailed);
+        return !skippingInformational && queue.timeLeft() && retries.mayRetry(reused, sendFailed);
     }
 
     private void retireUpstream() {
@@ -415,12 +318,10 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
         answer(failure, false);
     }
 
-    private void queueTimedOut() {
-        if (state == State.QUEUED || state == State.WAITING) {
-            answer(Failure.queueTimeout(service.limits().queueTimeout(), state == State.QUEUED
-                    ? "a slot (--max-concurrency " + service.config().maxConcurrency() + ")"
-                    : service.upstreamName() + " to accept a connection"), false);
-        }
+    /** The wait for the child failed (its deadline passed, or the child cannot be reached). */
+    @Override
+    public void failed(Failure failure) {
+        answer(failure, false);
     }
 
     /** {@code --request-timeout} passed since the request was sent (see {@link UpstreamHandler#attach}). */
@@ -433,9 +334,7 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
 
     /** The front's own answer instead of the child's; completes the exchange. */
     private void answer(Failure failure, boolean close) {
-        leaveQueue();
         state = State.DONE;
-        cancelTimer();
         release();
         FullHttpResponse response = ErrorResponses.of(ctx.channel(), failure, close || !HttpUtil.isKeepAlive(request));
         ChannelFuture written = ErrorResponses.send(ctx, response);
@@ -454,9 +353,7 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
             return;
         }
         boolean upstreamBusy = response == null || !response.childDone();
-        leaveQueue();
         state = State.DONE;
-        cancelTimer();
         release();
         if (upstreamBusy) {
             retireUpstream();
@@ -464,39 +361,20 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome {
         done.tryFailure(new ClosedChannelException());
     }
 
-    /** Once per request: it stops waiting for the child (sent, answered by the front, or aborted). */
-    private void leaveQueue() {
-        if (queued) {
-            queued = false;
-            service.metrics().queueLeft(queuedSince);
-        }
-    }
-
-    private void cancelTimer() {
-        if (timer != null) {
-            timer.cancel(false);
-            timer = null;
-        }
-    }
-
-    private void releaseTunnelPermit() {
-        if (tunnelPermit != null) {
-            tunnelPermit.release();
-            tunnelPermit = null;
-        }
-    }
-
-    private void releaseSlot() {
-        if (slot != null) {
-            slot.release();
-            slot = null;
-        }
+    /** The child's response reached the client whole, or its cut did: nothing is left to do. */
+    private void responseEnded() {
+        state = State.DONE;
+        release();
     }
 
     private void release() {
         reception.stop();
-        releaseSlot();
-        releaseTunnelPermit();
+        if (queue != null) {
+            queue.stop();
+        }
+        if (handshake != null) {
+            handshake.release();
+        }
         if (body != null) {
             body.release();
             body = null;

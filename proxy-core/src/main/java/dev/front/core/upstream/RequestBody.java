@@ -4,8 +4,17 @@ import dev.front.core.transport.FileRegions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.buffer.CompositeByteBuf;
+import io.netty.buffer.Unpooled;
 import io.netty.channel.Channel;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.DefaultFileRegion;
+import io.netty.handler.codec.http.DefaultFullHttpRequest;
+import io.netty.handler.codec.http.DefaultHttpRequest;
+import io.netty.handler.codec.http.EmptyHttpHeaders;
+import io.netty.handler.codec.http.HttpHeaders;
+import io.netty.handler.codec.http.HttpMethod;
+import io.netty.handler.codec.http.HttpVersion;
+import io.netty.handler.codec.http.LastHttpContent;
 import io.netty.util.concurrent.EventExecutor;
 import java.io.IOException;
 import java.nio.ByteBuffer;
@@ -122,6 +131,22 @@ final class RequestBody {
         data.getBytes(data.readerIndex(), buffer);
         buffer.flip();
         return buffer;
+    }
+
+    /**
+     * Writes the request to the child with this body: a body in memory goes with the head as one message (one buffer
+     * when small, one write); a body in a file follows its head zero-copy. The encoder only reads {@code headers}, so
+     * a retry can send the same set again.
+     */
+    ChannelFuture sendWith(Channel to, HttpMethod method, String target, HttpHeaders headers) {
+        Object content = length == 0 ? Unpooled.EMPTY_BUFFER : content(to);
+        if (content instanceof ByteBuf bytes) {
+            return to.writeAndFlush(new DefaultFullHttpRequest(HttpVersion.HTTP_1_1, method, target, bytes, headers,
+                    EmptyHttpHeaders.INSTANCE));
+        }
+        to.write(new DefaultHttpRequest(HttpVersion.HTTP_1_1, method, target, headers));
+        to.write(content);
+        return to.writeAndFlush(LastHttpContent.EMPTY_LAST_CONTENT);
     }
 
     /**
