@@ -69,12 +69,13 @@ public final class ForwardingService {
     /** io_uring sends an empty buffer as a zero-length send, which can fail on a child that already hung up. */
     private final boolean filterEmptyWrites;
 
+    /** {@code --sendfile-header}: set once before the first request; {@code null} when off. */
+    private Offload offload;
+
     /**
      * @param supervised true when the front spawned the child: a request that waited {@code --queue-timeout} for a
      *                   refusing child is then told 503 (it is restarting); for a sidecar upstream it is a 502
      */
-    private Offload offload;
-
     public ForwardingService(Transport transport, SocketAddress upstreamAddress, ProxyHeaderPolicy policy,
                              Limits limits, ForwardingConfig config, ChildGate gate, boolean supervised,
                              int listenerPort, FrontMetrics metrics) {
