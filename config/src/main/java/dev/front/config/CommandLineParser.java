@@ -1,9 +1,15 @@
 package dev.front.config;
 
+import static dev.front.config.OptionValues.check;
+import static dev.front.config.OptionValues.directory;
+import static dev.front.config.OptionValues.logLevel;
+import static dev.front.config.OptionValues.nonNegativeInt;
+import static dev.front.config.OptionValues.nonNegativeLong;
+import static dev.front.config.OptionValues.positiveInt;
+import static dev.front.config.OptionValues.seconds;
+
 import java.io.PrintWriter;
 import java.io.StringWriter;
-import java.math.BigDecimal;
-import java.time.Duration;
 import java.nio.file.Path;
 import java.util.ArrayList;
 import java.util.HashMap;
@@ -12,7 +18,7 @@ import java.util.Locale;
 import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
-import java.util.function.Supplier;
+
 import picocli.CommandLine;
 import picocli.CommandLine.ParameterException;
 import picocli.CommandLine.UnmatchedArgumentException;
@@ -374,83 +380,6 @@ public final class CommandLineParser {
             return parsed;
         });
         return n == null ? OptionalInt.empty() : OptionalInt.of(n);
-    }
-
-    /** Runs one validation, collecting its message instead of stopping at the first problem. */
-    private static <T> T check(List<String> problems, T fallback, Supplier<T> validation) {
-        try {
-            return validation.get();
-        } catch (IllegalArgumentException e) {
-            problems.add(e.getMessage());
-            return fallback;
-        }
-    }
-
-    private static Duration seconds(String option, String value, Duration fallback) {
-        if (value == null) {
-            return fallback;
-        }
-        try {
-            BigDecimal seconds = new BigDecimal(value.trim());
-            if (seconds.signum() < 0) {
-                throw new NumberFormatException();
-            }
-            return Duration.ofMillis(seconds.movePointRight(3).longValueExact());
-        } catch (NumberFormatException | ArithmeticException e) {
-            throw new IllegalArgumentException(option + ": " + value + " (expected: seconds, 0 or more)");
-        }
-    }
-
-    private static java.nio.file.Path directory(String option, String value) {
-        java.nio.file.Path path = java.nio.file.Path.of(value);
-        if (!java.nio.file.Files.isDirectory(path) || !java.nio.file.Files.isWritable(path)) {
-            throw new IllegalArgumentException(option + ": " + value + " (expected: a writable directory)");
-        }
-        return path;
-    }
-
-    private static int positiveInt(String option, String value) {
-        try {
-            int n = nonNegativeInt(option, value);
-            if (n > 0) {
-                return n;
-            }
-        } catch (IllegalArgumentException e) {
-            // reported below with the expectation that fits this option
-        }
-        throw new IllegalArgumentException(option + ": " + value + " (expected: a whole number, 1 or more)");
-    }
-
-    private static int nonNegativeInt(String option, String value) {
-        long n = nonNegativeLong(option, value);
-        if (n > Integer.MAX_VALUE) {
-            throw new IllegalArgumentException(option + ": " + value + " (expected: a whole number, 0 or more)");
-        }
-        return (int) n;
-    }
-
-    private static long nonNegativeLong(String option, String value) {
-        try {
-            if (!value.matches("[0-9]+")) {
-                throw new NumberFormatException();
-            }
-            return Long.parseLong(value);
-        } catch (NumberFormatException e) {
-            throw new IllegalArgumentException(option + ": " + value + " (expected: a whole number, 0 or more)");
-        }
-    }
-
-    /** The front's levels, plus mod_wsgi-express's (Apache's) names mapped onto the nearest one. */
-    private static LogLevel logLevel(String value) {
-        return switch (value.toLowerCase(Locale.ROOT)) {
-            case "error", "emerg", "alert", "crit" -> LogLevel.ERROR;
-            case "warn", "warning" -> LogLevel.WARN;
-            case "info", "notice" -> LogLevel.INFO;
-            case "debug", "trace1", "trace2", "trace3", "trace4", "trace5", "trace6", "trace7", "trace8" ->
-                    LogLevel.DEBUG;
-            default -> throw new IllegalArgumentException("--log-level: " + value
-                    + " (expected: error, warn, info or debug)");
-        };
     }
 
     private static String firstLine(String message) {
