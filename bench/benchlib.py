@@ -13,6 +13,7 @@
 """
 import http.client
 import socket
+import ssl
 import statistics
 import re
 import sys
@@ -38,12 +39,27 @@ def _get(conn, path):
     return r.status, r.reason, r.getheader("Content-Type"), r.getheader("Connection"), r.read()
 
 
+def client_url(url):
+    """A side's URL without bench/run's load-tool prefix (h2+: h2load over HTTP/2; new+: a new connection per
+    request): the check itself is one HTTP/1.1 client."""
+    for prefix in ("h2+", "new+"):
+        if url.startswith(prefix):
+            return url[len(prefix):]
+    return url
+
+
 def check(url, size, text=None):
     """One GET, then a second GET on the same connection unless the server said Connection: close
     (wrk keeps connections alive: a server that stalls there shows as a few req/s, not as errors)."""
+    url = client_url(url)
     u = urllib.parse.urlsplit(url)
     path = u.path or "/"
-    conn = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
+    if u.scheme == "https":
+        # The bench's own self-signed certificate: what is checked here is the answer, not the chain.
+        conn = http.client.HTTPSConnection(u.hostname, u.port, timeout=5,
+                                           context=ssl._create_unverified_context())
+    else:
+        conn = http.client.HTTPConnection(u.hostname, u.port, timeout=5)
     try:
         status, reason, ctype, connection, body = _get(conn, path)
     except Exception as e:  # connection refused, reset, timeout...
@@ -87,7 +103,27 @@ def parse_wrk(path):
         return out
     for line in lines:
         s = line.strip()
-        if s.startswith("Requests/sec:"):
+        if s.startswith("finished in ") and " req/s" in s:
+            # h2load: "finished in 5.00s, 23456.20 req/s, 2.34MB/s"
+            parts = [p.strip() for p in s.split(",")]
+            out["rps"] = float(parts[1].split()[0])
+            v = parts[2].removesuffix("/s")
+            num = v.rstrip("KMGTB")
+            out["bps"] = float(num) * UNITS[v[len(num):] or "B"]
+        elif s.startswith("requests: ") and " succeeded" in s:
+            # h2load: "requests: N total, N started, N done, N succeeded, N failed, N errored, N timeout"
+            counts = {p.split()[1]: int(p.split()[0]) for p in s.split(":", 1)[1].split(",")}
+            out["requests"] = counts["succeeded"]
+            n = counts.get("failed", 0) + counts.get("errored", 0) + counts.get("timeout", 0)
+            if n:
+                out["errors"] += n
+                out["notes"].append(f"{n} failed")
+        elif s.startswith("status codes: "):
+            bad = sum(int(p.split()[0]) for p in s.split(":", 1)[1].split(",") if not p.split()[1].startswith("2"))
+            if bad:
+                out["errors"] += bad
+                out["notes"].append(f"{bad} non-2xx")
+        elif s.startswith("Requests/sec:"):
             out["rps"] = float(s.split()[1])
         elif " requests in " in s:
             out["requests"] = int(s.split()[0])
@@ -109,7 +145,7 @@ def parse_wrk(path):
                 out["errors"] += n
                 out["notes"].append("socket errors " + ", ".join(f"{k} {v}" for k, v in parts.items() if v != "0"))
     if out["rps"] is None:
-        out["notes"].append("no Requests/sec line: " + " | ".join(lines[-3:]))
+        out["notes"].append("no Requests/sec (wrk) or finished (h2load) line: " + " | ".join(lines[-3:]))
     return out
 
 
@@ -180,7 +216,7 @@ def table(results_path, rss_path, meta_path):
     metrics = []  # (scenario, label, key, scale)
     for scen in order:
         metrics.append((scen, "req/s", "rps", 1))
-        if scen.startswith("static-1m"):
+        if scen.endswith("-1m"):
             metrics.append((scen, "MiB/s", "bps", 1 / 1024 ** 2))
 
     print()
