@@ -20,7 +20,8 @@ final class TlsArguments {
             pairs.add(new TlsConfig.CertificatePair(appRoot.resolve(o.sslCertificate + ".crt"),
                     appRoot.resolve(o.sslCertificate + ".key")));
         }
-        if (o.sslCertificateFiles.size() != o.sslCertificateKeyFiles.size()) {
+        boolean unpaired = o.sslCertificateFiles.size() != o.sslCertificateKeyFiles.size();
+        if (unpaired) {
             problems.add("--ssl-certificate-file: given " + o.sslCertificateFiles.size() + " times, --ssl-certificate-key-file "
                     + o.sslCertificateKeyFiles.size() + " times (expected: one key file for each certificate file, in the"
                     + " same order)");
@@ -62,6 +63,9 @@ final class TlsArguments {
         }
         if (httpsPort == port) {
             problems.add(httpsPortOption + ": " + httpsPort + " (expected: another port than --port " + port + ")");
+        }
+        if (unpaired) {
+            return Optional.empty(); // said above; "no certificate" would only repeat it
         }
         Optional<Path> chain = Optional.ofNullable(o.sslCertificateChainFile).map(appRoot::resolve);
         try {
