@@ -287,7 +287,8 @@ class TlsIT {
             try (SSLSocket held = open(https)) {
                 assertThat(get(held, "/")).startsWith("HTTP/1.1 200");
                 assertThat(metrics(admin)).contains("front_tls_certificate_expiry_seconds{certificate=\""
-                        + secret.resolve("tls.crt") + "\"}");
+                        + secret.resolve("tls.crt") + "\"}")
+                        .contains("front_tls_certificate_reloads_total{result=\"failure\"} 0.0");
 
                 install(secret, "..2026_02", certificate("two", "a.test", 202, KeyFormat.SEC1));
                 swap(secret, "..2026_02");

@@ -242,9 +242,19 @@ public final class FrontMetrics {
      * {@code success} when new handshakes get the new files, else {@code failure} (the previous ones are kept).
      */
     public void tlsCertificatesReloaded(boolean success) {
-        Counter.builder("front.tls.certificate.reloads")
+        tlsReloads(success ? "success" : "failure").increment();
+    }
+
+    /** Makes {@code front_tls_certificate_reloads_total} present at zero, as the other families are. */
+    public void watchTlsCertificateReloads() {
+        tlsReloads("success");
+        tlsReloads("failure");
+    }
+
+    private Counter tlsReloads(String result) {
+        return Counter.builder("front.tls.certificate.reloads")
                 .description("Reloads of the TLS certificate and key files after they changed, by result")
-                .tag("result", success ? "success" : "failure").register(registry).increment();
+                .tag("result", result).register(registry);
     }
 
     /**

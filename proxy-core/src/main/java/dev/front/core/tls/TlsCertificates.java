@@ -50,6 +50,7 @@ public final class TlsCertificates {
             throw new UsageException(e.getMessage());
         }
         TlsCertificates certificates = new TlsCertificates(config, contexts, metrics, loaded);
+        metrics.watchTlsCertificateReloads();
         for (int i = 0; i < config.certificates().size(); i++) {
             int index = i;
             metrics.watchTlsCertificateExpiry(config.certificates().get(i).certificateFile().toString(),
