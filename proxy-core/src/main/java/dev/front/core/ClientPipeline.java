@@ -43,12 +43,6 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     private final HttpsRedirect redirect;
 
     ClientPipeline(FrontConfig config, Router router, AliasService aliasService, ForwardingService forwarding,
-                   RequestObserver observer, ChannelGroup clients) {
-        this(config, router, aliasService, forwarding, observer, clients, ListenerFacts.plain(config.port()), null,
-                null);
-    }
-
-    ClientPipeline(FrontConfig config, Router router, AliasService aliasService, ForwardingService forwarding,
                    RequestObserver observer, ChannelGroup clients, ListenerFacts listener, TlsTermination tls,
                    HttpsRedirect redirect) {
         this.config = config;

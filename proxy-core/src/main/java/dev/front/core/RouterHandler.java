@@ -55,12 +55,10 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     /** The router is answering a request it refused; the answer closes the connection once written. */
     private boolean rejecting;
 
-    /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
-    RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits) {
-        this(router, aliasService, forwarding, limits, null);
-    }
-
-    /** @param redirect {@code --https-only} on the plain listener, else {@code null} */
+    /**
+     * @param forwarding {@code null} when the front forwards nowhere (only aliases are served)
+     * @param redirect   {@code --https-only} on the plain listener, else {@code null}
+     */
     RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits,
                   HttpsRedirect redirect) {
         this.redirect = redirect;
