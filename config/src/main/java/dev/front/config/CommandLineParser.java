@@ -256,6 +256,7 @@ public final class CommandLineParser {
                 o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit)),
                 o.reloadOnChanges));
         ChildEnvironment childEnvironment = childEnvironment(o, appRoot, problems);
+        Optional<TlsConfig> tls = TlsArguments.of(o, appRoot, port, problems);
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         IoTransport transport = check(problems, IoTransport.AUTO, () -> IoTransport.parse(o.transport));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
@@ -279,7 +280,7 @@ public final class CommandLineParser {
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
-                appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment);
+                appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment, tls);
     }
 
     /** {@code --setenv}, {@code --working-directory} and {@code --python-path}, relative paths from the app root. */

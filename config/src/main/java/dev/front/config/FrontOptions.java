@@ -73,6 +73,47 @@ final class FrontOptions {
             description = "Answer 400 instead of dropping invalid forwarding header names or values.")
     boolean strictForwardedHeaders;
 
+    @Option(names = "--https-port", paramLabel = "N",
+            description = "Port of a second public listener, for HTTP/1.1 over TLS (default: off).")
+    String httpsPort;
+
+    /** mod_wsgi-express's older name of {@code --https-port}. */
+    @Option(names = "--ssl-port", paramLabel = "N", hidden = true)
+    String sslPort;
+
+    @Option(names = "--ssl-certificate-file", paramLabel = "FILE",
+            description = "PEM certificate (leaf first, then intermediates) for --https-port (repeatable, paired in"
+                    + " order with --ssl-certificate-key-file; the first is the default, the others are chosen by SNI).")
+    List<String> sslCertificateFiles = new ArrayList<>();
+
+    @Option(names = "--ssl-certificate-key-file", paramLabel = "FILE",
+            description = "PEM private key of the --ssl-certificate-file of the same rank: PKCS#8, RSA or EC.")
+    List<String> sslCertificateKeyFiles = new ArrayList<>();
+
+    @Option(names = "--ssl-certificate", paramLabel = "PREFIX",
+            description = "The same as --ssl-certificate-file PREFIX.crt --ssl-certificate-key-file PREFIX.key, first.")
+    String sslCertificate;
+
+    @Option(names = "--ssl-certificate-chain-file", paramLabel = "FILE",
+            description = "PEM intermediate certificates sent after the default certificate.")
+    String sslCertificateChainFile;
+
+    @Option(names = "--https-only",
+            description = "The plain port answers every request with a permanent redirect to --https-port.")
+    boolean httpsOnly;
+
+    @Option(names = "--hsts-policy", paramLabel = "VALUE",
+            description = "Strict-Transport-Security value sent on TLS responses, e.g. max-age=31536000 (default: none).")
+    String hstsPolicy;
+
+    @Option(names = "--ssl-provider", paramLabel = "P",
+            description = "openssl (BoringSSL) or jdk (default: openssl if its native library loads, else jdk).")
+    String sslProvider;
+
+    @Option(names = "--trust-proxy-headers-on-https",
+            description = "Believe forwarding headers on the TLS listener too, under the same --trust-proxy rules.")
+    boolean trustProxyHeadersOnHttps;
+
     @Option(names = "--upstream", paramLabel = "HOST:PORT|unix:/PATH",
             description = "Forward to an already running server (sidecar); nothing is spawned.")
     String upstream;

@@ -31,10 +31,11 @@ final class ModWsgiExpressRefusals {
     }
 
     static {
-        notYet("TLS and HTTP/2 end at the router or load balancer in front of the front for now",
-                "--http2", "--https-port", "--ssl-port", "--ssl-certificate-file", "--ssl-certificate-key-file",
-                "--ssl-certificate", "--ssl-ca-certificate-file", "--ssl-verify-client",
-                "--ssl-certificate-chain-file", "--ssl-environment", "--https-only", "--hsts-policy");
+        notYet("HTTP/2 ends at the router or load balancer in front of the front for now", "--http2");
+        notYet("the front does not ask clients for certificates; verify them at the router",
+                "--ssl-ca-certificate-file", "--ssl-verify-client");
+        notYet("the child is told the scheme and port (X-Forwarded-Proto, X-Forwarded-Port), not TLS details",
+                "--ssl-environment");
         notYet("every Host is served for now; check the host at the router", "--server-name", "--server-alias",
                 "--allow-localhost");
         notYet("responses go out as the child encodes them; let the child or the router compress",

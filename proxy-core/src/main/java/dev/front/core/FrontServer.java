@@ -5,7 +5,10 @@ import dev.front.core.alias.AliasService;
 import dev.front.core.alias.Router;
 import dev.front.core.connection.Drain;
 import dev.front.core.connection.HandlerNames;
+import dev.front.core.connection.ListenerFacts;
 import dev.front.core.observe.RequestObserver;
+import dev.front.core.tls.HttpsRedirect;
+import dev.front.core.tls.TlsTermination;
 import dev.front.core.transport.AcceptPause;
 import dev.front.core.transport.Transport;
 import dev.front.core.upstream.ForwardingService;
@@ -24,7 +27,7 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The public listener: binds, gives each client connection its pipeline ({@link ClientPipeline}), and stops accepting
+ * The public listeners (plain, and TLS with {@code --https-port}): binds, gives each client connection its pipeline ({@link ClientPipeline}), and stops accepting
  * on demand.
  */
 public final class FrontServer implements AutoCloseable {
@@ -37,7 +40,11 @@ public final class FrontServer implements AutoCloseable {
     private final ForwardingService forwarding;
     private final RequestObserver observer;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
+    /** {@code null} without {@code --https-port}. */
+    private final TlsTermination tls;
+    private final HttpsRedirect redirect;
     private Channel listener;
+    private Channel tlsListener;
 
     /**
      * @param forwarding {@code null} when the front forwards nowhere (only aliases are served, the rest is 404)
@@ -45,6 +52,18 @@ public final class FrontServer implements AutoCloseable {
      */
     public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
                        ForwardingService forwarding, RequestObserver observer) {
+        this(config, transport, group, aliasService, forwarding, observer, null, null);
+    }
+
+    /**
+     * @param tls      the TLS listener's handlers ({@code --https-port}), or {@code null} for the plain one only
+     * @param redirect {@code --https-only}: the plain listener redirects to the TLS one; else {@code null}
+     */
+    public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
+                       ForwardingService forwarding, RequestObserver observer, TlsTermination tls,
+                       HttpsRedirect redirect) {
+        this.tls = tls;
+        this.redirect = redirect;
         this.config = config;
         this.transport = transport;
         this.group = group;
@@ -55,7 +74,25 @@ public final class FrontServer implements AutoCloseable {
     }
 
     public void start() throws InterruptedException {
-        ServerBootstrap bootstrap = new ServerBootstrap()
+        listener = bootstrap(new ClientPipeline(config, router, aliasService, forwarding, observer, clients,
+                ListenerFacts.plain(config.port()), null, redirect))
+                .bind(config.host(), config.port()).sync().channel();
+    }
+
+    /**
+     * Opens the TLS listener on {@code --https-port}, same host; after {@link #start()}, so that each listener's
+     * failure to bind can be told apart.
+     */
+    public void startTls() throws InterruptedException {
+        int port = config.tls().orElseThrow().httpsPort();
+        ListenerFacts facts = new ListenerFacts(true, port, config.tls().get().trustProxyHeadersOnHttps());
+        tlsListener = bootstrap(new ClientPipeline(config, router, aliasService, forwarding, observer, clients,
+                facts, tls, null))
+                .bind(config.host(), port).sync().channel();
+    }
+
+    private ServerBootstrap bootstrap(ClientPipeline pipeline) {
+        return new ServerBootstrap()
                 .group(group)
                 .channel(transport.serverChannel())
                 .option(ChannelOption.SO_BACKLOG, 1024)
@@ -70,13 +107,17 @@ public final class FrontServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new ClientPipeline(config, router, aliasService, forwarding, observer, clients));
-        listener = bootstrap.bind(config.host(), config.port()).sync().channel();
+                .childHandler(pipeline);
     }
 
     /** The port actually bound (useful with port 0). */
     public int port() {
         return ((InetSocketAddress) listener.localAddress()).getPort();
+    }
+
+    /** The TLS listener's port actually bound, or -1 without one. */
+    public int tlsPort() {
+        return tlsListener == null ? -1 : ((InetSocketAddress) tlsListener.localAddress()).getPort();
     }
 
     public String transportName() {
@@ -90,6 +131,9 @@ public final class FrontServer implements AutoCloseable {
     public void stopAccepting() {
         if (listener != null) {
             listener.close().syncUninterruptibly();
+        }
+        if (tlsListener != null) {
+            tlsListener.close().syncUninterruptibly();
         }
         clients.forEach(client -> client.pipeline().fireUserEventTriggered(Drain.EVENT));
     }

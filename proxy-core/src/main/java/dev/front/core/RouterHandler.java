@@ -15,6 +15,7 @@ import dev.front.core.connection.RouteKind;
 import dev.front.core.http.Failure;
 import dev.front.core.http.RequestChecks;
 import dev.front.core.http.RequestTarget;
+import dev.front.core.tls.HttpsRedirect;
 import dev.front.core.upstream.ForwardingService;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
@@ -43,6 +44,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final AliasService aliasService;
     private final ForwardingService forwarding;
+    private final HttpsRedirect redirect;
     /** A static exchange's bounds on a request body it drains: {@code --body-timeout}, {@code --limit-request-body}. */
     private final long bodyTimeoutNanos;
     private final long limitRequestBody;
@@ -53,8 +55,13 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     /** The router is answering a request it refused; the answer closes the connection once written. */
     private boolean rejecting;
 
-    /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
-    RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits) {
+    /**
+     * @param forwarding {@code null} when the front forwards nowhere (only aliases are served)
+     * @param redirect   {@code --https-only} on the plain listener, else {@code null}
+     */
+    RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits,
+                  HttpsRedirect redirect) {
+        this.redirect = redirect;
         this.router = router;
         this.aliasService = aliasService;
         this.forwarding = forwarding;
@@ -154,6 +161,14 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         }
         if (target.authority() != null) {
             request.headers().set(HttpHeaderNames.HOST, target.authority()); // absolute-form: its authority wins
+        }
+        if (redirect != null && redirect.redirects(ctx, request)) {
+            ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.FRONT);
+            String originForm = target.originForm();
+            exchange = new StaticExchange(ctx, request, null, (c, r, t) -> redirect.redirect(c, r, originForm),
+                    () -> requestRead(ctx), done, bodyTimeoutNanos, limitRequestBody);
+            exchange.begin();
+            return;
         }
         AliasRequest alias = router.route(target);
         ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwarding != null));

@@ -5,7 +5,14 @@ import dev.front.config.IoTransport;
 import dev.front.config.ReloadConfig;
 import dev.front.config.ServerKind;
 import dev.front.config.Upstream;
+import dev.front.config.TlsConfig;
+import dev.front.config.UsageException;
 import dev.front.core.FrontServer;
+import dev.front.core.connection.ListenerFacts;
+import dev.front.core.tls.CertificateWatcher;
+import dev.front.core.tls.HttpsRedirect;
+import dev.front.core.tls.TlsCertificates;
+import dev.front.core.tls.TlsTermination;
 import dev.front.core.alias.Offload;
 import dev.front.core.observe.ReloadRequests;
 import dev.front.core.transport.Transport;
@@ -132,7 +139,25 @@ final class Front {
         if (forwarding != null && config.offload().isPresent()) {
             forwarding.offload(new Offload(config.offload().get(), config.aliases(), files));
         }
-        FrontServer server = new FrontServer(config, transport, group, files, forwarding, operations.observer());
+        TlsCertificates certificates = null;
+        TlsTermination tls = null;
+        HttpsRedirect redirect = null;
+        if (config.tls().isPresent()) {
+            TlsConfig tlsConfig = config.tls().get();
+            try {
+                certificates = TlsCertificates.load(tlsConfig, operations.metrics());
+            } catch (UsageException e) {
+                operations.close();
+                e.problems().forEach(problem -> System.err.println("front: " + problem));
+                return Main.USAGE; // a certificate or key that cannot serve, before any child is started
+            }
+            tls = new TlsTermination(certificates, config.limits(), tlsConfig.hstsPolicy());
+            if (tlsConfig.httpsOnly()) {
+                redirect = new HttpsRedirect(tlsConfig.httpsPort(), policy, ListenerFacts.plain(config.port()));
+            }
+        }
+        FrontServer server = new FrontServer(config, transport, group, files, forwarding, operations.observer(), tls,
+                redirect);
         try {
             server.start();
         } catch (Exception e) {
@@ -140,6 +165,20 @@ final class Front {
             System.err.println("front: --port " + config.port() + ": cannot listen on " + config.host() + ":"
                     + config.port() + " (" + e.getMessage() + ")");
             return 1;
+        }
+        CertificateWatcher certificateWatcher = null;
+        if (tls != null) {
+            int httpsPort = config.tls().get().httpsPort();
+            try {
+                server.startTls();
+            } catch (Exception e) {
+                server.close();
+                operations.close();
+                System.err.println("front: --https-port " + httpsPort + ": cannot listen on " + config.host() + ":"
+                        + httpsPort + " (" + e.getMessage() + ")");
+                return 1;
+            }
+            certificateWatcher = CertificateWatcher.start(certificates);
         }
         ReloadRequests reloads = config.spawnsChild() ? new ReloadRequests() : null;
         int adminPort;
@@ -154,7 +193,7 @@ final class Front {
         }
         stop.onRequest(operations::drain); // first: /readyz fails the moment TERM arrives
         stop.onRequest(server::stopAccepting);
-        logStartup(server, adminPort, upstreamAddress, childAddress);
+        logStartup(server, adminPort, upstreamAddress, childAddress, certificates);
         if (upstreamWatch != null) {
             upstreamWatch.start(); // after the startup line, which names the upstream its lines are about
         }
@@ -213,6 +252,9 @@ final class Front {
                 status = 0;
             }
         } finally {
+            if (certificateWatcher != null) {
+                certificateWatcher.close();
+            }
             server.close();
             operations.close(); // last: /healthz answers until the front exits
         }
@@ -238,11 +280,17 @@ final class Front {
         };
     }
 
-    private void logStartup(FrontServer server, int adminPort, SocketAddress upstream, ChildAddress childAddress) {
+    private void logStartup(FrontServer server, int adminPort, SocketAddress upstream, ChildAddress childAddress,
+                            TlsCertificates certificates) {
         List<String> childArgv = childAddress == null ? null : config.application()
                 .map(app -> List.of(app.entryPoint(), "under", app.server().map(ServerKind::optionName)
                         .orElse("the default server (gunicorn, else waitress)")))
                 .orElseGet(() -> childAddress.substitute(config.childCommand()));
-        startupLog.info(StartupLine.of(config, server.port(), server.transportName(), adminPort, upstream, childArgv));
+        String line = StartupLine.of(config, server.port(), server.transportName(), adminPort, upstream, childArgv);
+        if (certificates != null) {
+            line += "; tls: https://" + config.host() + ":" + server.tlsPort() + " (" + certificates.describe()
+                    + (config.tls().get().httpsOnly() ? "; plain port redirects to it" : "") + ")";
+        }
+        startupLog.info(line);
     }
 }

@@ -96,6 +96,17 @@ class ModWsgiExpressTableTest {
         sample("--chunked-request", "wsgi.py");
         sample("--initial-workers", "0.2", "wsgi.py");
         sample("--access-log-format", "combined", "--access-log", "wsgi.py");
+        sample("--https-port", "8443", "--ssl-certificate", "site", "wsgi.py");
+        sample("--ssl-port", "8443", "--ssl-certificate", "site", "wsgi.py");
+        sample("--ssl-certificate-file", "site.crt", "--ssl-certificate-key-file", "site.key", "--https-port", "8443",
+                "wsgi.py");
+        sample("--ssl-certificate-key-file", "site.key", "--ssl-certificate-file", "site.crt", "--https-port", "8443",
+                "wsgi.py");
+        sample("--ssl-certificate", "site", "--https-port", "8443", "wsgi.py");
+        sample("--ssl-certificate-chain-file", "chain.crt", "--ssl-certificate", "site", "--https-port", "8443",
+                "wsgi.py");
+        sample("--https-only", "--ssl-certificate", "site", "--https-port", "8443", "wsgi.py");
+        sample("--hsts-policy", "max-age=60", "--ssl-certificate", "site", "--https-port", "8443", "wsgi.py");
     }
 
     @TempDir

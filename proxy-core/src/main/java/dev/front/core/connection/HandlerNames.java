@@ -48,6 +48,16 @@ public final class HandlerNames {
     public static final String TUNNEL = "tunnel";
     public static final String IDLE = "idle";
 
+    /** TLS listener only, in front of all the others: the certificate by SNI, then the handshake (Netty's SslHandler). */
+    public static final String TLS = "tls";
+    /** TLS listener only, until the handshake ends: adds the pipeline of the protocol ALPN chose. */
+    public static final String ALPN = "alpn";
+    /** TLS listener only, with {@code --hsts-policy}: after {@link #CODEC}, adds Strict-Transport-Security. */
+    public static final String HSTS = "hsts";
+
+    /** TLS only: reads a spooled child response's file in chunks, for the TLS handler (no sendfile under TLS). */
+    public static final String CHUNKED_WRITER = "chunkedWriter";
+
     public static final String ACCEPT_PAUSE = "acceptPause";
 
     public static final String ADMIN_IDLE = "adminIdle";

@@ -237,6 +237,39 @@ public final class FrontMetrics {
         acceptErrors.increment();
     }
 
+    /**
+     * A reload of the TLS certificates after their files changed ({@code front_tls_certificate_reloads_total}):
+     * {@code success} when new handshakes get the new files, else {@code failure} (the previous ones are kept).
+     */
+    public void tlsCertificatesReloaded(boolean success) {
+        tlsReloads(success ? "success" : "failure").increment();
+    }
+
+    /** Makes {@code front_tls_certificate_reloads_total} present at zero, as the other families are. */
+    public void watchTlsCertificateReloads() {
+        tlsReloads("success");
+        tlsReloads("failure");
+    }
+
+    private Counter tlsReloads(String result) {
+        return Counter.builder("front.tls.certificate.reloads")
+                .description("Reloads of the TLS certificate and key files after they changed, by result")
+                .tag("result", result).register(registry);
+    }
+
+    /**
+     * Adds {@code front_tls_certificate_expiry_seconds{certificate}}: when the certificate served from
+     * {@code certificateFile} expires, in seconds since the epoch (alert on it minus {@code time()}).
+     */
+    public void watchTlsCertificateExpiry(String certificateFile, DoubleSupplier expiryEpochSeconds) {
+        Gauge.builder("front.tls.certificate.expiry", expiryEpochSeconds, DoubleSupplier::getAsDouble)
+                .description("Expiry of the TLS certificate served now, in seconds since the epoch")
+                .baseUnit("seconds")
+                .tag("certificate", certificateFile)
+                .strongReference(true)
+                .register(registry);
+    }
+
     /** Writes every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */
     public void scrape(OutputStream out) throws IOException {
         registry.scrape(out, CONTENT_TYPE);

@@ -4,6 +4,7 @@ import dev.front.config.Cidr;
 import dev.front.config.ForwardedConfig;
 import dev.front.config.IpAddresses;
 import dev.front.config.ProxyHeader;
+import dev.front.core.connection.ListenerFacts;
 import io.netty.handler.codec.http.DefaultHttpHeadersFactory;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -160,6 +161,18 @@ public final class ProxyHeaderPolicy {
      * header name or value gives {@link Result.Rejected}.
      */
     public Result evaluate(InetSocketAddress peer, int listenerPort, HttpHeaders requestHeaders) {
+        return evaluate(peer, ListenerFacts.plain(listenerPort), requestHeaders);
+    }
+
+    /**
+     * As {@link #evaluate(InetSocketAddress, int, HttpHeaders)}, for a request on {@code listener}: on the TLS
+     * listener the scheme is https and the port is that listener's unless a believed header says otherwise, and
+     * forwarding headers are read only when the listener {@linkplain ListenerFacts#believesForwarding() believes
+     * them} (else they are removed and counted as untrusted headers, as with {@code --trusted-hops 0}).
+     */
+    public Result evaluate(InetSocketAddress peer, ListenerFacts listener, HttpHeaders requestHeaders) {
+        int listenerPort = listener.port();
+        boolean consumesNothing = this.consumesNothing || !listener.believesForwarding();
         List<String> connectionNamed = connectionNamed(requestHeaders);
         HttpHeaders out = HEADERS.newHeaders();
         int present = 0;
@@ -259,11 +272,12 @@ public final class ProxyHeaderPolicy {
         if (clientAddress == null) {
             clientAddress = peerBytes != null ? format(peerBytes) : peer.getHostString();
         }
+        String listenerScheme = listener.tls() ? ProxyHeaderValues.HTTPS : ProxyHeaderValues.HTTP;
         if (port < 0) {
             port = scheme == null ? listenerPort : ProxyHeaderValues.HTTPS.equals(scheme) ? 443 : 80;
         }
         if (scheme == null) {
-            scheme = ProxyHeaderValues.HTTP;
+            scheme = listenerScheme;
         }
         // Added after the hop-by-hop purge, so a header named in Connection can never remove or change them.
         out.add(X_FORWARDED_FOR, clientAddress);

@@ -4,6 +4,7 @@ import dev.front.core.alias.AliasRequest;
 import dev.front.core.alias.Offload;
 import dev.front.core.connection.ErrorResponses;
 import dev.front.core.connection.Exchange;
+import dev.front.core.connection.ListenerFacts;
 import dev.front.core.http.Failure;
 import dev.front.core.observe.UpstreamError;
 import dev.front.core.trust.ProxyHeaderPolicy;
@@ -119,7 +120,9 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome, QueueWai
     /** Builds the head the child receives: origin-form, one Content-Length, canonical forwarding headers. */
     private void prepare() {
         InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
-        ProxyHeaderPolicy.Result result = service.policy().evaluate(peer, service.listenerPort(), request.headers());
+        ListenerFacts listener = ctx.channel().attr(ListenerFacts.KEY).get();
+        ProxyHeaderPolicy.Result result = service.policy().evaluate(peer,
+                listener != null ? listener : ListenerFacts.plain(service.listenerPort()), request.headers());
         if (result instanceof ProxyHeaderPolicy.Result.Rejected rejected) {
             answer(Failure.forwardedHeaders(rejected.reason()), true);
             return;

@@ -1,15 +1,21 @@
 package dev.front.core.upstream;
 
+import dev.front.core.connection.HandlerNames;
 import dev.front.core.transport.FileRegions;
 import io.netty.buffer.ByteBuf;
+import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.DefaultFileRegion;
 import io.netty.handler.codec.http.DefaultHttpContent;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.handler.stream.ChunkedNioFile;
+import io.netty.handler.stream.ChunkedWriteHandler;
 import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.AsynchronousFileChannel;
 import java.nio.channels.CompletionHandler;
+import java.nio.channels.FileChannel;
 import java.nio.file.Files;
 import java.nio.file.Path;
 import java.nio.file.StandardOpenOption;
@@ -28,6 +34,9 @@ import java.util.function.Consumer;
  * method runs on the client's event loop.
  */
 final class ResponseSpool {
+
+    /** Under TLS: the spool file is read in pieces of this size (four TLS records). */
+    private static final int TLS_CHUNK = 64 * 1024;
 
     private final ChannelHandlerContext client;
     private final Path tempDir;
@@ -167,18 +176,38 @@ final class ResponseSpool {
         long count = written - handedOver;
         handedOver = written;
         regionsInFlight++;
-        client.writeAndFlush(FileRegions.sendable(client.channel(), new DefaultFileRegion(file.toFile(), from, count)))
-                .addListener((ChannelFutureListener) f -> {
-                    regionsInFlight--;
-                    if (f.isSuccess() && isDrained() && !writing) {
-                        // Everything on disk has left: the next spill starts at the beginning of the file again.
-                        appended = written = handedOver = handedFromMemory = 0;
-                    }
-                    if (failed) {
-                        drain(); // what waits in memory follows what was on disk
-                    }
-                    progress.run();
-                });
+        ChannelFuture sent;
+        try {
+            sent = client.writeAndFlush(slice(from, count));
+        } catch (IOException e) {
+            sent = client.newFailedFuture(e); // the spool file cannot be opened again: the response is cut short
+        }
+        sent.addListener((ChannelFutureListener) f -> {
+            regionsInFlight--;
+            if (f.isSuccess() && isDrained() && !writing) {
+                // Everything on disk has left: the next spill starts at the beginning of the file again.
+                appended = written = handedOver = handedFromMemory = 0;
+            }
+            if (failed) {
+                drain(); // what waits in memory follows what was on disk
+            }
+            progress.run();
+        });
+    }
+
+    /**
+     * Bytes {@code from} .. {@code from + count} of the spool file as the client's pipeline takes them: a file
+     * region (sendfile) on a plain connection; under TLS, whose handler must encrypt the bytes and so cannot take a
+     * region, the file read in chunks by a {@link ChunkedWriteHandler} in front of the writer.
+     */
+    private Object slice(long from, long count) throws IOException {
+        if (client.pipeline().get(SslHandler.class) == null) {
+            return FileRegions.sendable(client.channel(), new DefaultFileRegion(file.toFile(), from, count));
+        }
+        if (client.pipeline().get(ChunkedWriteHandler.class) == null) {
+            client.pipeline().addBefore(client.name(), HandlerNames.CHUNKED_WRITER, new ChunkedWriteHandler());
+        }
+        return new ChunkedNioFile(FileChannel.open(file, StandardOpenOption.READ), from, count, TLS_CHUNK);
     }
 
     /**

@@ -592,6 +592,31 @@ class ProxyHeaderPolicyTest {
         return (Result.Forward) result;
     }
 
+    // ---- the TLS listener ------------------------------------------------------------------------------------------
+
+    @Test
+    void onTheTlsListenerTheSchemeIsHttpsAndHeadersAreNotBelievedWithoutTheFlag() {
+        ProxyHeaderPolicy policy = new ProxyHeaderPolicy(ALL.config());
+        HttpHeaders in = headers(List.of("X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: http",
+                "X-Forwarded-Port: 80"));
+        Result.Forward forward = (Result.Forward) policy.evaluate(peer(PEER),
+                new dev.front.core.connection.ListenerFacts(true, 8443, false), in);
+        assertThat(forward.facts()).isEqualTo(new ProxyHeaderFacts(PEER, "https", 8443, null));
+        assertThat(forward.headers().get("X-Forwarded-Proto")).isEqualTo("https");
+        assertThat(forward.dropped().headers(ProxyHeaderPolicy.DropReason.UNTRUSTED_HEADER)).isNotZero();
+    }
+
+    @Test
+    void onTheTlsListenerWithTheFlagTrustedHeadersDecideAndTheDefaultIsHttpsOnItsPort() {
+        ProxyHeaderPolicy policy = new ProxyHeaderPolicy(ALL.config());
+        var tls = new dev.front.core.connection.ListenerFacts(true, 8443, true);
+        Result.Forward believed = (Result.Forward) policy.evaluate(peer(PEER), tls,
+                headers(List.of("X-Forwarded-For: 198.51.100.7", "X-Forwarded-Proto: https")));
+        assertThat(believed.facts()).isEqualTo(new ProxyHeaderFacts("198.51.100.7", "https", 443, null));
+        Result.Forward none = (Result.Forward) policy.evaluate(peer(PEER), tls, headers(List.of("Accept: */*")));
+        assertThat(none.facts()).isEqualTo(new ProxyHeaderFacts(PEER, "https", 8443, null));
+    }
+
     @SuppressWarnings("unused")
     private static String show(HttpHeaders headers) {
         return Arrays.toString(headers.entries().toArray());
