@@ -272,7 +272,7 @@ public final class CommandLineParser {
         }
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
-                applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
+                applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, o.http2, application,
                 appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment);
     }
 

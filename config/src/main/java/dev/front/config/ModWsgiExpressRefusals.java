@@ -32,7 +32,7 @@ final class ModWsgiExpressRefusals {
 
     static {
         notYet("TLS and HTTP/2 end at the router or load balancer in front of the front for now",
-                "--http2", "--https-port", "--ssl-port", "--ssl-certificate-file", "--ssl-certificate-key-file",
+                "--https-port", "--ssl-port", "--ssl-certificate-file", "--ssl-certificate-key-file",
                 "--ssl-certificate", "--ssl-ca-certificate-file", "--ssl-verify-client",
                 "--ssl-certificate-chain-file", "--ssl-environment", "--https-only", "--hsts-policy");
         notYet("every Host is served for now; check the host at the router", "--server-name", "--server-alias",

@@ -4,6 +4,8 @@ import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.Router;
 import dev.front.core.connection.HandlerNames;
+import dev.front.core.h2.Http2Pipelines;
+import dev.front.core.h2.PrefaceDetector;
 import dev.front.core.connection.KeepAliveHandler;
 import dev.front.core.connection.RequestIdHandler;
 import dev.front.core.connection.RequestWaitHandler;
@@ -15,12 +17,16 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flow.FlowControlHandler;
+import java.util.List;
 
 /**
  * Builds the pipeline of each accepted client connection, in the order {@link HandlerNames} describes: the request
  * wait, the strictness the codec lacks, the codec, one message per read, keep-alive, the request id, the observer,
- * and the router that answers. Shared by every connection: it holds only what is the same for all of them.
+ * and the router that answers. Shared by every connection: it holds only what is the same for all of them. With
+ * {@code --http2} a connection that opens with the HTTP/2 preface becomes an HTTP/2 connection instead, whose
+ * streams each get the request handlers ({@link #addHttp2}).
  */
 final class ClientPipeline extends ChannelInitializer<Channel> {
 
@@ -46,15 +52,52 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     protected void initChannel(Channel ch) {
         clients.add(ch);
         ChannelPipeline p = ch.pipeline();
+        if (config.http2()) {
+            p.addLast(HandlerNames.H2_PREFACE, new PrefaceDetector(this::switchToHttp2));
+        }
         p.addLast(HandlerNames.REQUEST_WAIT, new RequestWaitHandler(config.limits().keepAliveTimeout().toNanos(),
                 config.limits().headerTimeout().toNanos()));
         p.addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler());
         p.addLast(HandlerNames.CODEC, new ClientCodec(ClientCodec.decoderConfig()));
         p.addLast(HandlerNames.FLOW, new FlowControlHandler());
         p.addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler());
+        addRequestHandlers(p);
+    }
+
+    /** What answers each request, behind HTTP/1.1's codec or an HTTP/2 stream's: the same for both. */
+    private void addRequestHandlers(ChannelPipeline p) {
         p.addLast(HandlerNames.REQUEST_ID,
                 new RequestIdHandler(config.requestIdHeader(), config.forwarded().networks()));
         p.addLast(HandlerNames.OBSERVER, observer.newHandler());
         p.addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding, config.limits()));
+    }
+
+    /** The connection opened with the HTTP/2 preface: HTTP/1.1's handlers go, the observer stays to count it. */
+    private void switchToHttp2(ChannelPipeline p) {
+        for (String name : HTTP1_ONLY) {
+            p.remove(name);
+        }
+        addHttp2(p);
+    }
+
+    private static final List<String> HTTP1_ONLY = List.of(HandlerNames.REQUEST_WAIT, HandlerNames.OBS_FOLD,
+            HandlerNames.CODEC, HandlerNames.FLOW, HandlerNames.KEEP_ALIVE, HandlerNames.REQUEST_ID,
+            HandlerNames.ROUTER);
+
+    /**
+     * Makes {@code p} an HTTP/2 connection (frame codec, connection handler, one channel per stream); each stream
+     * is one request through the same handlers as an HTTP/1.1 request. For a pipeline that has no HTTP/1.1 handlers
+     * (a TLS connection that chose h2 by ALPN) as well as for one switched from HTTP/1.1 by the preface.
+     */
+    void addHttp2(ChannelPipeline p) {
+        Http2Pipelines.addConnection(p, config.limits(), new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                ChannelPipeline sp = stream.pipeline();
+                Http2Pipelines.addStreamCodec(sp);
+                sp.addLast(HandlerNames.FLOW, new FlowControlHandler());
+                addRequestHandlers(sp);
+            }
+        });
     }
 }

@@ -22,6 +22,7 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import java.net.SocketAddress;
 
@@ -195,7 +196,7 @@ public final class ForwardingService {
 
     /** The parked child connection of this client connection, if it is still usable; it is un-parked. */
     Channel takeParked(Channel client) {
-        Channel parked = client.attr(PARKED).getAndSet(null);
+        Channel parked = connectionOf(client).attr(PARKED).getAndSet(null);
         if (parked != null && (!parked.isActive() || parked.attr(GENERATION).get() != generation)) {
             parked.close(); // closed by the child, or a connection to a child that has been replaced
             return null;
@@ -212,6 +213,7 @@ public final class ForwardingService {
      * on its close future instead would be added once per request and pile up on a long-lived connection.
      */
     void park(Channel client, Channel upstream) {
+        client = connectionOf(client);
         upstream.pipeline().get(UpstreamHandler.class).detach();
         UpstreamGeneration owner = upstream.attr(GENERATION).get();
         if (!client.isActive() || owner != generation) {
@@ -279,7 +281,15 @@ public final class ForwardingService {
         }
     }
 
-    /** Hook for the client connection: closes its parked child connection. */
+    /**
+     * The client connection a request came on: an HTTP/2 stream's is its parent, so that the streams of one
+     * connection reuse its parked child connection as HTTP/1.1's requests do.
+     */
+    private static Channel connectionOf(Channel client) {
+        return client instanceof Http2StreamChannel stream ? stream.parent() : client;
+    }
+
+    /** Hook for the client connection: closes its parked child connection (nothing for an HTTP/2 stream). */
     public static void clientClosed(Channel client) {
         Channel parked = client.attr(PARKED).getAndSet(null);
         if (parked != null) {
