@@ -5,6 +5,7 @@ import dev.front.core.connection.LazyDeadline;
 import dev.front.core.upstream.ForwardingService;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
+import io.netty.handler.codec.http2.Http2CodecUtil;
 import io.netty.handler.codec.http2.Http2Connection;
 import io.netty.handler.codec.http2.Http2ConnectionAdapter;
 import io.netty.handler.codec.http2.Http2FrameCodec;
@@ -75,6 +76,10 @@ public final class ConnectionLife extends ChannelInboundHandlerAdapter {
 
     @Override
     public void exceptionCaught(ChannelHandlerContext ctx, Throwable cause) {
-        ctx.close(); // resets and the like; the codec has already answered protocol errors with GOAWAY or RST_STREAM
+        if (Http2CodecUtil.getEmbeddedHttp2Exception(cause) == null) {
+            ctx.close(); // a reset and the like
+        }
+        // A protocol error (a flood among them) the codec answers itself, with RST_STREAM or with GOAWAY and its
+        // code: closing here first would say GOAWAY NO_ERROR instead.
     }
 }
