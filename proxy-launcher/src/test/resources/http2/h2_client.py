@@ -12,7 +12,7 @@ import h2.config
 import h2.connection
 import h2.events
 import h2.settings
-from hyperframe.frame import ContinuationFrame, DataFrame, Frame, GoAwayFrame, HeadersFrame, WindowUpdateFrame
+from hyperframe.frame import ContinuationFrame, DataFrame, Frame, GoAwayFrame, HeadersFrame, RstStreamFrame, WindowUpdateFrame
 
 
 def connect(port, settings=None):
@@ -200,7 +200,7 @@ def read_frames_until_closed(sock, conn, seconds):
         except OSError:
             data = b""
         if not data:
-            print("CLOSED", flush=True)
+            print("CLOSED after %s body bytes" % body_bytes, flush=True)
             return
         buffer += data
         while len(buffer) >= 9:
@@ -218,6 +218,8 @@ def read_frames_until_closed(sock, conn, seconds):
                       flush=True)
             elif isinstance(frame, GoAwayFrame):
                 print("GOAWAY %d" % frame.error_code, flush=True)
+            elif isinstance(frame, RstStreamFrame):
+                print("RESET %d %d" % (frame.stream_id, frame.error_code), flush=True)
             if "END_STREAM" in frame.flags:
                 print("ENDED %d %d" % (frame.stream_id, body_bytes.get(frame.stream_id, 0)), flush=True)
 

@@ -1,5 +1,6 @@
 package dev.front.core.h2;
 
+import dev.front.core.transport.FileRegions;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufAllocator;
 import io.netty.channel.ChannelHandlerContext;
@@ -10,6 +11,7 @@ import io.netty.handler.codec.http.DefaultHttpContent;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.stream.ChunkedInput;
 import io.netty.handler.stream.ChunkedWriteHandler;
+import java.io.IOException;
 import java.nio.ByteBuffer;
 import java.nio.channels.WritableByteChannel;
 
@@ -27,6 +29,13 @@ final class FileRegionChunks extends ChannelOutboundHandlerAdapter {
     @Override
     public void write(ChannelHandlerContext ctx, Object msg, ChannelPromise promise) {
         if (msg instanceof FileRegion region) {
+            try {
+                FileRegions.open(region); // its temp file may be deleted before the last piece is read
+            } catch (IOException e) {
+                region.release();
+                promise.setFailure(e);
+                return;
+            }
             ctx.write(new RegionInput(region), promise);
             return;
         }
