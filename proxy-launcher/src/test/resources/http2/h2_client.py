@@ -165,6 +165,35 @@ def zero_window(port, path):
     print("HELD", flush=True)
 
 
+def rounds(port, count, width):
+    """COUNT rounds of WIDTH concurrent GETs on one connection; prints each body (BODY <text>)."""
+    sock, conn = connect(port)
+    for _ in range(int(count)):
+        open_streams = set()
+        for _ in range(int(width)):
+            stream = conn.get_next_available_stream_id()
+            conn.send_headers(stream, request_headers(port, "/"), end_stream=True)
+            open_streams.add(stream)
+        sock.sendall(conn.data_to_send())
+        bodies = {}
+        while open_streams:
+            data = sock.recv(65536)
+            if not data:
+                print("CLOSED", flush=True)
+                return
+            for e in conn.receive_data(data):
+                if isinstance(e, h2.events.DataReceived):
+                    bodies[e.stream_id] = bodies.get(e.stream_id, b"") + e.data
+                    conn.acknowledge_received_data(e.flow_controlled_length, e.stream_id)
+                elif isinstance(e, h2.events.StreamEnded):
+                    open_streams.discard(e.stream_id)
+                    print("BODY %s" % bodies.get(e.stream_id, b"").decode().strip(), flush=True)
+                elif isinstance(e, h2.events.StreamReset):
+                    open_streams.discard(e.stream_id)
+                    print("RESET %d %d" % (e.stream_id, e.error_code), flush=True)
+            sock.sendall(conn.data_to_send())
+
+
 def extended_connect(port):
     """A WebSocket over HTTP/2 (RFC 8441) CONNECT, though the front never enabled it."""
     sock, conn = connect(port)
@@ -227,4 +256,4 @@ if __name__ == "__main__":
     scenario, port = sys.argv[1], int(sys.argv[2])
     args = sys.argv[3:]
     {"rapid-reset": rapid_reset, "continuation-flood": continuation_flood, "too-many-streams": too_many_streams,
-     "zero-window": zero_window, "extended-connect": extended_connect, "drain": drain}[scenario](port, *args)
+     "zero-window": zero_window, "rounds": rounds, "extended-connect": extended_connect, "drain": drain}[scenario](port, *args)

@@ -1,6 +1,7 @@
 package dev.front.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.IOException;
 import java.io.InputStream;
@@ -121,6 +122,22 @@ class Http2IT {
         // connection-specific fields never go out on HTTP/2
         assertThat(nghttp.out()).doesNotContain("connection:", "keep-alive:", "transfer-encoding:");
         assertThat(count(nghttp.out(), "recv GOAWAY")).isZero();
+    }
+
+    @Test
+    void theStreamsOfAConnectionReuseItsChildConnections() throws Exception {
+        assumeTrue(Files.isExecutable(Gunicorn.BINARY), "Debian's gunicorn is not installed");
+        Path apps = Path.of(script()).getParent();
+        try (FrontProcess threaded = FrontProcess.start(List.of("--http2", "--", Gunicorn.BINARY.toString(),
+                "-k", "gthread", "--threads", "10", "-b", "127.0.0.1:{port}", "--chdir", apps.toString(),
+                "port_app:application"))) {
+            threaded.awaitStatus("/", 200, FrontProcess.STARTUP);
+            Run rounds = run(List.of(PY, script(), "rounds", String.valueOf(threaded.port()), "6", "5"));
+            List<String> ports = rounds.out().lines().filter(line -> line.startsWith("BODY port=")).toList();
+            assertThat(ports).as(rounds.out()).hasSize(30);
+            // five streams at a time need five child connections, kept from one round to the next
+            assertThat(ports.stream().distinct().count()).as(rounds.out()).isLessThanOrEqualTo(5);
+        }
     }
 
     @Test
