@@ -22,6 +22,7 @@ import java.util.OptionalInt;
  * @param accessLogFormat {@code common}, {@code combined}, {@code json} or a custom pattern
  * @param logLevel        level of the front's own log on stderr
  * @param transport       the network transport asked for
+ * @param http2           whether the listener also takes HTTP/2 by prior knowledge (h2c) ({@code --http2})
  * @param application     the WSGI application to run under a server preset, if named (instead of a child command)
  * @param appRoot         the application's directory: the child's working directory, where {@code .whiskey/} is
  * @param userVars        variables for the child's environment from {@code .whiskey/user_vars/} (name = file name)
@@ -34,7 +35,7 @@ import java.util.OptionalInt;
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
                           OptionalInt applicationPort, Limits limits, ForwardingConfig forwarding,
-                          boolean accessLog, String accessLogFormat, LogLevel logLevel, IoTransport transport,
+                          boolean accessLog, String accessLogFormat, LogLevel logLevel, IoTransport transport, boolean http2,
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
                           java.util.Map<String, String> userVars, String requestIdHeader,
                           Optional<OffloadConfig> offload, ReloadConfig reload,

@@ -199,6 +199,11 @@ final class FrontOptions {
                     + " application the front runs; else 0).")
     String maxConcurrency;
 
+    @Option(names = "--http2",
+            description = "Also speak HTTP/2 without TLS (h2c) on the listener to clients that open with its preface"
+                    + " (prior knowledge); HTTP/1.1 goes on as before (default: off).")
+    boolean http2;
+
     @Option(names = "--websocket",
             description = "Tunnel WebSocket connections to the upstream after its 101 (default: off; Upgrade is removed).")
     boolean webSocket;

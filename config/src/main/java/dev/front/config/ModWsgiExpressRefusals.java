@@ -31,7 +31,6 @@ final class ModWsgiExpressRefusals {
     }
 
     static {
-        notYet("HTTP/2 ends at the router or load balancer in front of the front for now", "--http2");
         notYet("the front does not ask clients for certificates; verify them at the router",
                 "--ssl-ca-certificate-file", "--ssl-verify-client");
         notYet("the child is told the scheme and port (X-Forwarded-Proto, X-Forwarded-Port), not TLS details",

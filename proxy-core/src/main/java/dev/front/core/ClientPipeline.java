@@ -4,6 +4,8 @@ import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.Router;
 import dev.front.core.connection.HandlerNames;
+import dev.front.core.h2.Http2Pipelines;
+import dev.front.core.h2.PrefaceDetector;
 import dev.front.core.connection.KeepAliveHandler;
 import dev.front.core.connection.ListenerFacts;
 import dev.front.core.connection.RequestIdHandler;
@@ -18,13 +20,17 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flow.FlowControlHandler;
+import java.util.List;
 
 /**
  * Builds the pipeline of each accepted client connection, in the order {@link HandlerNames} describes: the request
  * wait, the strictness the codec lacks, the codec, one message per read, keep-alive, the request id, the observer,
  * and the router that answers; on the TLS listener the TLS handlers come first and the rest once the handshake is
- * done. Shared by every connection of one listener: it holds only what is the same for all of them.
+ * done. With {@code --http2} a connection that opens with the HTTP/2 preface, or a TLS one whose ALPN chose h2,
+ * becomes an HTTP/2 connection instead, whose streams each get the request handlers ({@link #addHttp2}). Shared by
+ * every connection of one listener: it holds only what is the same for all of them.
  */
 final class ClientPipeline extends ChannelInitializer<Channel> {
 
@@ -61,7 +67,8 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         clients.add(ch);
         ch.attr(ListenerFacts.KEY).set(listener);
         if (tls != null) {
-            tls.addTo(ch.pipeline(), this::addHttp1); // HTTP/1.1 once the handshake is done and ALPN chose it
+            // once the handshake is done, what ALPN chose
+            tls.addTo(ch.pipeline(), this::addHttp1, config.http2() ? this::addHttp2Connection : null);
         } else {
             addHttp1(ch.pipeline());
         }
@@ -69,9 +76,12 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
 
     /**
      * Adds the HTTP/1.1 handlers at the end of {@code p}: on a plain connection at once, on a TLS one after the
-     * handshake, behind the TLS handlers. Another protocol chosen by ALPN would have a method of its own.
+     * handshake, behind the TLS handlers. With {@code --http2}, the preface detector first.
      */
     void addHttp1(ChannelPipeline p) {
+        if (config.http2()) {
+            p.addLast(HandlerNames.H2_PREFACE, new PrefaceDetector(this::switchToHttp2));
+        }
         p.addLast(HandlerNames.REQUEST_WAIT, new RequestWaitHandler(config.limits().keepAliveTimeout().toNanos(),
                 config.limits().headerTimeout().toNanos()));
         p.addLast(HandlerNames.OBS_FOLD, new ObsFoldHandler());
@@ -81,9 +91,49 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         }
         p.addLast(HandlerNames.FLOW, new FlowControlHandler());
         p.addLast(HandlerNames.KEEP_ALIVE, new KeepAliveHandler());
+        addRequestHandlers(p);
+    }
+
+    /** What answers each request, behind HTTP/1.1's codec or an HTTP/2 stream's: the same for both. */
+    private void addRequestHandlers(ChannelPipeline p) {
         p.addLast(HandlerNames.REQUEST_ID,
                 new RequestIdHandler(config.requestIdHeader(), config.forwarded().networks()));
         p.addLast(HandlerNames.OBSERVER, observer.newHandler());
         p.addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding, config.limits(), redirect));
+    }
+
+    /** The connection opened with the HTTP/2 preface: HTTP/1.1's handlers go, the observer stays to count it. */
+    private void switchToHttp2(ChannelPipeline p) {
+        for (String name : HTTP1_ONLY) {
+            p.remove(name);
+        }
+        addHttp2(p);
+    }
+
+    private static final List<String> HTTP1_ONLY = List.of(HandlerNames.REQUEST_WAIT, HandlerNames.OBS_FOLD,
+            HandlerNames.CODEC, HandlerNames.FLOW, HandlerNames.KEEP_ALIVE, HandlerNames.REQUEST_ID,
+            HandlerNames.ROUTER);
+
+    /** A TLS connection whose ALPN chose h2: the connection's observer (which counts it) and HTTP/2 behind it. */
+    private void addHttp2Connection(ChannelPipeline p) {
+        p.addLast(HandlerNames.OBSERVER, observer.newHandler());
+        addHttp2(p);
+    }
+
+    /**
+     * Makes {@code p} an HTTP/2 connection (frame codec, connection handler, one channel per stream); each stream
+     * is one request through the same handlers as an HTTP/1.1 request. For a pipeline that has no HTTP/1.1 handlers
+     * (a TLS connection that chose h2 by ALPN) as well as for one switched from HTTP/1.1 by the preface.
+     */
+    void addHttp2(ChannelPipeline p) {
+        Http2Pipelines.addConnection(p, config.limits(), new ChannelInitializer<Http2StreamChannel>() {
+            @Override
+            protected void initChannel(Http2StreamChannel stream) {
+                ChannelPipeline sp = stream.pipeline();
+                Http2Pipelines.addStreamCodec(sp);
+                sp.addLast(HandlerNames.FLOW, new FlowControlHandler());
+                addRequestHandlers(sp);
+            }
+        });
     }
 }

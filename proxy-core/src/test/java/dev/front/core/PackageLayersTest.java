@@ -27,6 +27,7 @@ class PackageLayersTest {
             "dev.front.core.websocket",
             "dev.front.core.upstream",
             "dev.front.core.tls",
+            "dev.front.core.h2",
             "dev.front.core");
 
     private static final JavaClasses CORE = new ClassFileImporter()

@@ -145,7 +145,7 @@ final class Front {
         if (config.tls().isPresent()) {
             TlsConfig tlsConfig = config.tls().get();
             try {
-                certificates = TlsCertificates.load(tlsConfig, operations.metrics());
+                certificates = TlsCertificates.load(tlsConfig, config.http2(), operations.metrics());
             } catch (UsageException e) {
                 operations.close();
                 e.problems().forEach(problem -> System.err.println("front: " + problem));

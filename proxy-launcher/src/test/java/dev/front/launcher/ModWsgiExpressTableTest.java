@@ -54,6 +54,7 @@ class ModWsgiExpressTableTest {
         sample("--entry-point", "other.wsgi");
         sample("--host", "127.0.0.1", "wsgi.py");
         sample("--port", "9999", "wsgi.py");
+        sample("--http2", "wsgi.py");
         sample("--processes", "3", "wsgi.py");
         sample("--threads", "4", "wsgi.py");
         sample("--minimum-spare-workers", "0.2", "wsgi.py");

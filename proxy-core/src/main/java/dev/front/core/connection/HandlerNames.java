@@ -22,6 +22,13 @@ import dev.front.core.http.ClientCodec;
  *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
  * </ol>
  * A connection closing after its last response gets {@link #LINGER} in front of all these ({@link LingeringClose}).
+ * <p>With {@code --http2}, {@link #H2_PREFACE} comes first and looks at the first bytes: on the HTTP/2 preface, every
+ * handler above but {@link #OBSERVER} (which goes on counting the connection) gives way to {@link #H2_CODEC} (frames,
+ * settings, flow control), {@link #H2_CONNECTION} (window, idle, drain) and {@link #H2_MULTIPLEX}, which gives each
+ * stream a channel of its own with {@link #H2_STREAM_CODEC} (frames to HTTP/1.1 objects and back),
+ * {@link #CHUNKED_WRITER} and {@link #REGION_READER} (file regions as read pieces), {@link #H2_REQUEST}, then
+ * {@link #FLOW}, {@link #REQUEST_ID}, {@link #OBSERVER} and {@link #ROUTER} as above. Anything else removes only
+ * {@link #H2_PREFACE}.
  * <p>Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}; on io_uring
  * {@link #EMPTY_WRITES} comes first ({@code transport.EmptyWriteFilter}).
  * <p>The listener has {@link #ACCEPT_PAUSE} in front of Netty's acceptor ({@code transport.AcceptPause}). The admin
@@ -41,6 +48,19 @@ public final class HandlerNames {
     public static final String ROUTER = "router";
     public static final String LINGER = "linger";
 
+    public static final String H2_PREFACE = "h2Preface";
+    public static final String H2_CODEC = "h2Codec";
+    public static final String H2_CONNECTION = "h2Connection";
+    public static final String H2_MULTIPLEX = "h2Multiplex";
+    public static final String H2_STREAM_CODEC = "h2StreamCodec";
+    /**
+     * Reads files in chunks where sendfile cannot serve: on an HTTP/2 stream, and on a TLS connection (added there
+     * when a spooled child response first needs it).
+     */
+    public static final String CHUNKED_WRITER = "chunkedWriter";
+    public static final String REGION_READER = "regionReader";
+    public static final String H2_REQUEST = "h2Request";
+
     public static final String UPSTREAM_CODEC = "upstreamCodec";
     public static final String UPSTREAM = "upstream";
     public static final String EMPTY_WRITES = "emptyWrites";
@@ -54,9 +74,6 @@ public final class HandlerNames {
     public static final String ALPN = "alpn";
     /** TLS listener only, with {@code --hsts-policy}: after {@link #CODEC}, adds Strict-Transport-Security. */
     public static final String HSTS = "hsts";
-
-    /** TLS only: reads a spooled child response's file in chunks, for the TLS handler (no sendfile under TLS). */
-    public static final String CHUNKED_WRITER = "chunkedWriter";
 
     public static final String ACCEPT_PAUSE = "acceptPause";
 

@@ -16,6 +16,7 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpStatusClass;
 import io.netty.handler.codec.http.LastHttpContent;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import java.util.ArrayDeque;
 import java.util.concurrent.TimeUnit;
 
@@ -52,6 +53,8 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
         }
     }
 
+    private static final String HTTP2 = "HTTP/2.0";
+
     private final FrontMetrics metrics;
     private final AccessLog accessLog;
     private final ArrayDeque<Pending> pending = new ArrayDeque<>(2);
@@ -66,7 +69,9 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
 
     @Override
     public void channelActive(ChannelHandlerContext ctx) {
-        metrics.connectionOpened();
+        if (!(ctx.channel() instanceof Http2StreamChannel)) {
+            metrics.connectionOpened(); // a stream is not a connection: its connection's own observer counts that
+        }
         ctx.fireChannelActive();
     }
 
@@ -76,7 +81,9 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
             ctx.channel().attr(RequestAttributes.ROUTE).set(null);
             // The client address is derived only for the log: the policy copies the headers, which metrics skip.
             String client = accessLog == null ? null : accessLog.clientAddress(ctx.channel(), request.headers());
-            Pending current = new Pending(request.method().name(), request.uri(), request.protocolVersion().text(),
+            // An HTTP/2 stream's request is shaped as HTTP/1.1 for the handlers; the log says what the client spoke.
+            String protocol = ctx.channel() instanceof Http2StreamChannel ? HTTP2 : request.protocolVersion().text();
+            Pending current = new Pending(request.method().name(), request.uri(), protocol,
                     request.headers(), client);
             current.requestId = ctx.channel().attr(RequestAttributes.REQUEST_ID).get(); // set just before, inbound
             pending.addLast(current);
@@ -142,7 +149,9 @@ final class RequestObserverHandler extends ChannelDuplexHandler {
         for (Pending current; (current = pending.pollFirst()) != null; ) {
             done(ctx, current, false);
         }
-        metrics.connectionClosed();
+        if (!(ctx.channel() instanceof Http2StreamChannel)) {
+            metrics.connectionClosed();
+        }
         ctx.fireChannelInactive();
     }
 

@@ -41,8 +41,9 @@ public final class TlsCertificates {
      *
      * @throws UsageException one line per file that cannot serve, or the provider asked for is unavailable
      */
-    public static TlsCertificates load(TlsConfig config, FrontMetrics metrics) throws UsageException {
-        TlsContexts contexts = TlsContexts.forProvider(config.provider());
+    public static TlsCertificates load(TlsConfig config, boolean http2, FrontMetrics metrics)
+            throws UsageException {
+        TlsContexts contexts = TlsContexts.forProvider(config.provider(), http2);
         Loaded loaded;
         try {
             loaded = load(config, contexts);

@@ -35,17 +35,20 @@ final class TlsContexts {
             "TLS_ECDHE_ECDSA_WITH_CHACHA20_POLY1305_SHA256", "TLS_ECDHE_RSA_WITH_CHACHA20_POLY1305_SHA256");
 
     /**
-     * The protocols offered by ALPN, in order of preference. HTTP/1.1 only for now; an HTTP/2 pipeline would add
-     * {@code h2} first here and branch on it in {@link TlsNegotiation}. NO_ADVERTISE and ACCEPT are the behaviours
-     * both providers support: a client offering none of these gets no ALPN answer and speaks HTTP/1.1.
+     * The protocols offered by ALPN, in order of preference: {@code h2} first with {@code --http2}, and HTTP/1.1.
+     * NO_ADVERTISE and ACCEPT are the behaviours both providers support: a client offering none of these gets no
+     * ALPN answer and speaks HTTP/1.1.
      */
-    static final ApplicationProtocolConfig ALPN = new ApplicationProtocolConfig(
-            ApplicationProtocolConfig.Protocol.ALPN,
-            ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
-            ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
-            ApplicationProtocolNames.HTTP_1_1);
+    static ApplicationProtocolConfig alpn(boolean http2) {
+        return new ApplicationProtocolConfig(ApplicationProtocolConfig.Protocol.ALPN,
+                ApplicationProtocolConfig.SelectorFailureBehavior.NO_ADVERTISE,
+                ApplicationProtocolConfig.SelectedListenerFailureBehavior.ACCEPT,
+                http2 ? List.of(ApplicationProtocolNames.HTTP_2, ApplicationProtocolNames.HTTP_1_1)
+                        : List.of(ApplicationProtocolNames.HTTP_1_1));
+    }
 
     private final SslProvider provider;
+    private final ApplicationProtocolConfig alpn;
     /**
      * OpenSSL only. Netty's OpenSSL contexts turn tickets off (SSL_OP_NO_TICKET) until keys are set; one set of
      * random keys for the process is given to every context, so a ticket stays good across SNI certificates and
@@ -53,8 +56,9 @@ final class TlsContexts {
      */
     private final OpenSslSessionTicketKey[] ticketKeys;
 
-    private TlsContexts(SslProvider provider) {
+    private TlsContexts(SslProvider provider, boolean http2) {
         this.provider = provider;
+        this.alpn = alpn(http2);
         if (provider == SslProvider.OPENSSL) {
             SecureRandom random = new SecureRandom();
             byte[] name = new byte[OpenSslSessionTicketKey.NAME_SIZE];
@@ -75,21 +79,21 @@ final class TlsContexts {
      *
      * @throws UsageException {@code openssl} was asked for and cannot load
      */
-    static TlsContexts forProvider(TlsConfig.Provider choice) throws UsageException {
+    static TlsContexts forProvider(TlsConfig.Provider choice, boolean http2) throws UsageException {
         return switch (choice) {
-            case JDK -> new TlsContexts(SslProvider.JDK);
+            case JDK -> new TlsContexts(SslProvider.JDK, http2);
             case OPENSSL -> {
                 if (!OpenSsl.isAvailable()) {
                     throw new UsageException("--ssl-provider: openssl (not available: " + cause() + ")");
                 }
-                yield new TlsContexts(SslProvider.OPENSSL);
+                yield new TlsContexts(SslProvider.OPENSSL, http2);
             }
             case AUTO -> {
                 if (OpenSsl.isAvailable()) {
-                    yield new TlsContexts(SslProvider.OPENSSL);
+                    yield new TlsContexts(SslProvider.OPENSSL, http2);
                 }
                 LOG.warn("TLS: OpenSSL (BoringSSL) is not available ({}); using the JDK's TLS", cause());
-                yield new TlsContexts(SslProvider.JDK);
+                yield new TlsContexts(SslProvider.JDK, http2);
             }
         };
     }
@@ -114,7 +118,7 @@ final class TlsContexts {
                 .sslProvider(provider)
                 .protocols(PROTOCOLS)
                 .ciphers(CIPHERS, SupportedCipherSuiteFilter.INSTANCE)
-                .applicationProtocolConfig(ALPN)
+                .applicationProtocolConfig(alpn)
                 .build();
         if (ticketKeys != null && context.sessionContext() instanceof OpenSslSessionContext sessions) {
             sessions.setTicketKeys(ticketKeys);

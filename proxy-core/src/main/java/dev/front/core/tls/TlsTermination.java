@@ -38,11 +38,14 @@ public final class TlsTermination {
         this.hsts = hstsPolicy.map(HstsHandler::new).orElse(null);
     }
 
-    /** Adds the TLS handlers to a new connection's pipeline; {@code http1} adds the HTTP/1.1 ones after a handshake. */
-    public void addTo(ChannelPipeline pipeline, Consumer<ChannelPipeline> http1) {
+    /**
+     * Adds the TLS handlers to a new connection's pipeline; after the handshake, {@code http1} adds the HTTP/1.1
+     * ones, or {@code http2} (null without {@code --http2}) the HTTP/2 ones when ALPN chose h2.
+     */
+    public void addTo(ChannelPipeline pipeline, Consumer<ChannelPipeline> http1, Consumer<ChannelPipeline> http2) {
         pipeline.addLast(HandlerNames.TLS, new SniHandler(certificates.mapping(), MAX_CLIENT_HELLO_LENGTH,
                 handshakeTimeoutMillis));
-        pipeline.addLast(HandlerNames.ALPN, new TlsNegotiation(http1));
+        pipeline.addLast(HandlerNames.ALPN, new TlsNegotiation(http1, http2));
     }
 
     /** The handler that adds Strict-Transport-Security, or {@code null} without {@code --hsts-policy}. */

@@ -28,6 +28,18 @@ public final class FileRegions {
         return ioUring && region.position() + region.count() > Integer.MAX_VALUE ? new Copied(region) : region;
     }
 
+    /**
+     * Opens the file of {@code region} now rather than when it is first read: a region that is read later, in
+     * pieces (on an HTTP/2 stream), must still have its bytes when the temp file behind it is deleted meanwhile, as
+     * a region the transport sends at once does.
+     */
+    public static void open(FileRegion region) throws IOException {
+        FileRegion inner = region instanceof Copied copied ? copied.region : region;
+        if (inner instanceof DefaultFileRegion file) {
+            file.open();
+        }
+    }
+
     /** Delegates everything to a region the transport must not recognise as a {@code DefaultFileRegion}. */
     private static final class Copied extends AbstractReferenceCounted implements FileRegion {
 

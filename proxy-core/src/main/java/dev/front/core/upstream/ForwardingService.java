@@ -22,8 +22,10 @@ import io.netty.channel.EventLoop;
 import io.netty.channel.ReflectiveChannelFactory;
 import io.netty.handler.codec.http.HttpDecoderConfig;
 import io.netty.handler.codec.http.HttpRequest;
+import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.util.AttributeKey;
 import java.net.SocketAddress;
+import java.util.ArrayDeque;
 
 /**
  * Forwards requests that match no alias to the upstream. Owns what all exchanges share: where the upstream is,
@@ -34,6 +36,14 @@ public final class ForwardingService {
 
     /** A child connection kept for the next request of the same client connection. */
     private static final AttributeKey<Channel> PARKED = AttributeKey.valueOf("front.parkedUpstream");
+    /**
+     * The child connections an HTTP/2 connection keeps for its next streams, most recently used last. Its streams
+     * run on its event loop, so the deque is only ever touched from there.
+     */
+    private static final AttributeKey<ArrayDeque<Channel>> PARKED_FOR_STREAMS =
+            AttributeKey.valueOf("front.parkedForStreams");
+    /** HTTP/2's concurrent streams per connection: more child connections are never useful to one connection. */
+    private static final int MAX_PARKED_FOR_STREAMS = 100;
     /** Which child a child connection goes to: one of an older generation is never parked or reused. */
     private static final AttributeKey<UpstreamGeneration> GENERATION = AttributeKey.valueOf("front.upstreamGeneration");
     private static final org.slf4j.Logger LOG = org.slf4j.LoggerFactory.getLogger("front.forwarding");
@@ -196,7 +206,18 @@ public final class ForwardingService {
 
     /** The parked child connection of this client connection, if it is still usable; it is un-parked. */
     Channel takeParked(Channel client) {
-        Channel parked = client.attr(PARKED).getAndSet(null);
+        if (client instanceof Http2StreamChannel stream) {
+            ArrayDeque<Channel> parked = stream.parent().attr(PARKED_FOR_STREAMS).get();
+            Channel usable = null;
+            for (Channel next; usable == null && parked != null && (next = parked.pollLast()) != null; ) {
+                usable = usable(next);
+            }
+            return usable;
+        }
+        return usable(client.attr(PARKED).getAndSet(null));
+    }
+
+    private Channel usable(Channel parked) {
         if (parked != null && (!parked.isActive() || parked.attr(GENERATION).get() != generation)) {
             parked.close(); // closed by the child, or a connection to a child that has been replaced
             return null;
@@ -213,15 +234,30 @@ public final class ForwardingService {
      * on its close future instead would be added once per request and pile up on a long-lived connection.
      */
     void park(Channel client, Channel upstream) {
+        boolean stream = client instanceof Http2StreamChannel;
+        client = connectionOf(client);
         upstream.pipeline().get(UpstreamHandler.class).detach();
         UpstreamGeneration owner = upstream.attr(GENERATION).get();
         if (!client.isActive() || owner != generation) {
             upstream.close();
             return;
         }
-        Channel previous = client.attr(PARKED).getAndSet(upstream);
-        if (previous != null && previous != upstream) {
-            previous.close();
+        if (stream) {
+            // As many as its streams used at once, as that many HTTP/1.1 connections would each keep one.
+            ArrayDeque<Channel> parked = client.attr(PARKED_FOR_STREAMS).get();
+            if (parked == null) {
+                parked = new ArrayDeque<>(4);
+                client.attr(PARKED_FOR_STREAMS).set(parked);
+            }
+            if (parked.size() >= MAX_PARKED_FOR_STREAMS) {
+                parked.pollFirst().close();
+            }
+            parked.addLast(upstream);
+        } else {
+            Channel previous = client.attr(PARKED).getAndSet(upstream);
+            if (previous != null && previous != upstream) {
+                previous.close();
+            }
         }
         owner.parked(upstream);
         // A read stays pending while parked: the child has nothing to say until the next request, so whatever it
@@ -280,11 +316,23 @@ public final class ForwardingService {
         }
     }
 
-    /** Hook for the client connection: closes its parked child connection. */
+    /**
+     * The client connection a request came on: an HTTP/2 stream's is its parent, so that the streams of one
+     * connection reuse its parked child connection as HTTP/1.1's requests do.
+     */
+    private static Channel connectionOf(Channel client) {
+        return client instanceof Http2StreamChannel stream ? stream.parent() : client;
+    }
+
+    /** Hook for the client connection: closes its parked child connection (nothing for an HTTP/2 stream). */
     public static void clientClosed(Channel client) {
         Channel parked = client.attr(PARKED).getAndSet(null);
         if (parked != null) {
             parked.close();
+        }
+        ArrayDeque<Channel> forStreams = client.attr(PARKED_FOR_STREAMS).getAndSet(null);
+        if (forStreams != null) {
+            forStreams.forEach(Channel::close);
         }
     }
 }
