@@ -129,6 +129,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         Http2Pipelines.addConnection(p, config.limits(), new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
+                stream.attr(ListenerFacts.KEY).set(listener); // each stream is a request on this listener
                 ChannelPipeline sp = stream.pipeline();
                 Http2Pipelines.addStreamCodec(sp);
                 sp.addLast(HandlerNames.FLOW, new FlowControlHandler());

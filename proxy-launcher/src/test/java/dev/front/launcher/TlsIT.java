@@ -65,6 +65,34 @@ class TlsIT {
     }
 
     @Test
+    void withHttp2AlpnChoosesH2AndEachStreamTakesTheSamePath() throws Exception {
+        Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
+        int https = FrontProcess.freePort();
+        List<String> options = new ArrayList<>(tls(https, a));
+        options.add("--http2");
+        try (FrontProcess front = FrontProcess.startHello(options)) {
+            awaitTls(front, https);
+            assertThat(sClient(https, "a.test", "-alpn", "h2,http/1.1")).contains("ALPN protocol: h2");
+            Curl page = h2Curl(a, https, "/environ", "-H", "X-Forwarded-Proto: http");
+            assertThat(page.status()).isEqualTo(200);
+            assertThat(page.httpVersion()).isEqualTo("2");
+            // the child is told what the TLS listener knows, not what the client claimed
+            assertThat(page.body()).contains("\"HTTP_X_FORWARDED_PROTO\": \"https\"")
+                    .contains("\"HTTP_X_FORWARDED_PORT\": \"" + https + "\"");
+            Curl file = h2Curl(a, https, "/static/hello.txt", "-r", "0-4");
+            assertThat(file.status()).isEqualTo(206);
+            assertThat(file.body()).isEqualTo(Files.readString(FrontProcess.HELLO.resolve("static/hello.txt"))
+                    .substring(0, 5));
+            // a client that offers only HTTP/1.1 still gets it
+            assertThat(curl(a, https, "a.test", "/").httpVersion()).isEqualTo("1.1");
+        }
+        try (FrontProcess front = FrontProcess.startHello(tls(https, a))) {
+            awaitTls(front, https);
+            assertThat(h2Curl(a, https, "/").httpVersion()).as("h2 is offered only with --http2").isEqualTo("1.1");
+        }
+    }
+
+    @Test
     void tls11AndCbcSuitesAreRefused() throws Exception {
         Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
         int https = FrontProcess.freePort();
@@ -374,6 +402,15 @@ class TlsIT {
                 trusted.certificate().toString(), "--resolve", host + ":" + https + ":127.0.0.1"));
         command.addAll(List.of(more));
         command.add("https://" + host + ":" + https + path);
+        return curlCommand(command);
+    }
+
+    /** curl offering h2 and HTTP/1.1 by ALPN, as browsers do. */
+    private Curl h2Curl(Pair trusted, int https, String path, String... more) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "--http2", "--cacert",
+                trusted.certificate().toString(), "--resolve", "a.test:" + https + ":127.0.0.1"));
+        command.addAll(List.of(more));
+        command.add("https://a.test:" + https + path);
         return curlCommand(command);
     }
 
