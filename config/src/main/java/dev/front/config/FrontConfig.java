@@ -29,6 +29,7 @@ import java.util.OptionalInt;
  * @param offload         file offload from the child ({@code --sendfile-header}), if on
  * @param reload          how the child is replaced (HUP, {@code POST /reload}) and recycled
  * @param childEnvironment the child's extra variables, working directory and {@code PYTHONPATH} entries
+ * @param compressResponses whether responses are compressed for clients that accept it ({@code --compress-responses})
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
@@ -37,7 +38,7 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
                           java.util.Map<String, String> userVars, String requestIdHeader,
                           Optional<OffloadConfig> offload, ReloadConfig reload,
-                          ChildEnvironment childEnvironment) {
+                          ChildEnvironment childEnvironment, boolean compressResponses) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);

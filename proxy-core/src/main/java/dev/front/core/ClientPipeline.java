@@ -3,6 +3,8 @@ package dev.front.core;
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.Router;
+import dev.front.core.compress.Compressors;
+import dev.front.core.compress.ResponseCompressor;
 import dev.front.core.connection.HandlerNames;
 import dev.front.core.connection.KeepAliveHandler;
 import dev.front.core.connection.RequestIdHandler;
@@ -20,7 +22,7 @@ import io.netty.handler.flow.FlowControlHandler;
 /**
  * Builds the pipeline of each accepted client connection, in the order {@link HandlerNames} describes: the request
  * wait, the strictness the codec lacks, the codec, one message per read, keep-alive, the request id, the observer,
- * and the router that answers. Shared by every connection: it holds only what is the same for all of them.
+ * the compression of relayed responses (with {@code --compress-responses}) and the router that answers. Shared by every connection: it holds only what is the same for all of them.
  */
 final class ClientPipeline extends ChannelInitializer<Channel> {
 
@@ -31,9 +33,12 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     private final RequestObserver observer;
     /** Every open client connection, so that stopping can drain them. */
     private final ChannelGroup clients;
+    /** {@code --compress-responses}: the codings to offer; {@code null} when off. */
+    private final Compressors compressors;
 
     ClientPipeline(FrontConfig config, Router router, AliasService aliasService, ForwardingService forwarding,
-                   RequestObserver observer, ChannelGroup clients) {
+                   RequestObserver observer, ChannelGroup clients, Compressors compressors) {
+        this.compressors = compressors;
         this.config = config;
         this.router = router;
         this.aliasService = aliasService;
@@ -55,6 +60,9 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         p.addLast(HandlerNames.REQUEST_ID,
                 new RequestIdHandler(config.requestIdHeader(), config.forwarded().networks()));
         p.addLast(HandlerNames.OBSERVER, observer.newHandler());
+        if (compressors != null) {
+            p.addLast(HandlerNames.COMPRESS, new ResponseCompressor(compressors));
+        }
         p.addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding, config.limits()));
     }
 }

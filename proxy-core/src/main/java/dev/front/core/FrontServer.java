@@ -3,6 +3,7 @@ package dev.front.core;
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.Router;
+import dev.front.core.compress.Compressors;
 import dev.front.core.connection.Drain;
 import dev.front.core.connection.HandlerNames;
 import dev.front.core.observe.RequestObserver;
@@ -70,7 +71,8 @@ public final class FrontServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new ClientPipeline(config, router, aliasService, forwarding, observer, clients));
+                .childHandler(new ClientPipeline(config, router, aliasService, forwarding, observer, clients,
+                        config.compressResponses() ? Compressors.load() : null));
         listener = bootstrap.bind(config.host(), config.port()).sync().channel();
     }
 
