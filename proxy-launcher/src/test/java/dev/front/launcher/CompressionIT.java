@@ -299,6 +299,33 @@ class CompressionIT {
         assertThat(decode("br", get("/static/cached.html", "br").body())).isEqualTo(second);
     }
 
+    // ---- the native libraries ----
+
+    @Test
+    void theNativeCodecsLoadWithoutAWarning() {
+        assertThat(front.stderr()).doesNotContain("restricted method").doesNotContain("is not offered");
+    }
+
+    @Test
+    void aCodecWhoseLibraryCannotLoadIsNotOfferedAndSaidOnce() throws Exception {
+        // zstd-jni unpacks its library into this directory, which does not exist.
+        try (FrontProcess zstdless = FrontProcess.start(List.of("--compress-responses",
+                "--url-alias", "/static", dir.resolve("static").toString()),
+                Map.of("JAVA_TOOL_OPTIONS", "-DZstdTempFolder=" + dir.resolve("missing")))) {
+            zstdless.awaitStatus("/static/app.js", 200, FrontProcess.STARTUP);
+            RawHttp.Response response;
+            try (RawHttp http = RawHttp.connect(zstdless.port())) {
+                response = http.send("GET /static/app.js HTTP/1.1\r\nHost: t\r\n"
+                        + "Accept-Encoding: zstd, br;q=0.9, gzip;q=0.5\r\n\r\n").read();
+            }
+            assertThat(response.header("content-encoding")).isEqualTo("br");
+            assertThat(decode("br", response.body())).isEqualTo(Files.readAllBytes(dir.resolve("static/app.js")));
+            assertThat(zstdless.stderr().lines().filter(l -> l.contains("is not offered")).toList())
+                    .singleElement().asString()
+                    .contains("--compress-responses: zstd is not offered: its native library cannot load here (");
+        }
+    }
+
     // ---- helpers ----
 
     static RawHttp.Response get(String target, String acceptEncoding) throws IOException {
