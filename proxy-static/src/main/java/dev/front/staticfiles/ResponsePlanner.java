@@ -21,8 +21,9 @@ import java.util.Map;
  * Decides the whole response for a GET or HEAD under an alias: resolves the path, picks a sidecar by
  * Accept-Encoding, opens the file, evaluates the preconditions and the range, and returns a plan whose body is
  * slices of the open file. With {@code --compress-responses}, a file without an acceptable sidecar is sent compressed
- * from {@link CompressedFiles} instead (a sidecar, made at build time with the best settings, always wins). {@link #plan} touches the file system and runs on the file-system executor;
- * {@link #planFromCache} only reads the {@link FileCache} and runs on the event loop.
+ * from {@link CompressedFiles} instead (a sidecar, made at build time with the best settings, always wins).
+ * {@link #plan} touches the file system and runs on the file-system executor; {@link #planFromCache} only reads the
+ * {@link FileCache} (and the compressed files kept) and runs on the event loop.
  */
 final class ResponsePlanner {
 
