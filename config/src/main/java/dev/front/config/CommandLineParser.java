@@ -280,7 +280,8 @@ public final class CommandLineParser {
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, o.http2,
-                application, appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment, tls);
+                application, appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment, tls,
+                o.compressResponses);
     }
 
     /** {@code --setenv}, {@code --working-directory} and {@code --python-path}, relative paths from the app root. */

@@ -31,6 +31,7 @@ import java.util.OptionalInt;
  * @param reload          how the child is replaced (HUP, {@code POST /reload}) and recycled
  * @param childEnvironment the child's extra variables, working directory and {@code PYTHONPATH} entries
  * @param tls             the TLS listener ({@code --https-port}), if any
+ * @param compressResponses whether responses are compressed for clients that accept it ({@code --compress-responses})
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
@@ -39,7 +40,8 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
                           java.util.Map<String, String> userVars, String requestIdHeader,
                           Optional<OffloadConfig> offload, ReloadConfig reload,
-                          ChildEnvironment childEnvironment, Optional<TlsConfig> tls) {
+                          ChildEnvironment childEnvironment, Optional<TlsConfig> tls,
+                          boolean compressResponses) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);

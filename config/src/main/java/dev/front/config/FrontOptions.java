@@ -208,6 +208,11 @@ final class FrontOptions {
             description = "Tunnel WebSocket connections to the upstream after its 101 (default: off; Upgrade is removed).")
     boolean webSocket;
 
+    @Option(names = "--compress-responses",
+            description = "Compress text, JSON, JavaScript, XML and SVG responses (from the child, and files without a"
+                    + " precompressed sidecar) with br, zstd or gzip, as the client accepts (default: off).")
+    boolean compressResponses;
+
     @Option(names = "--max-websockets", paramLabel = "N",
             description = "WebSocket tunnels open at once, with --websocket; more get 503 (default: 1024).")
     String maxWebSockets;

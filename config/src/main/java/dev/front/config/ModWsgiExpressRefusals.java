@@ -37,8 +37,6 @@ final class ModWsgiExpressRefusals {
                 "--ssl-environment");
         notYet("every Host is served for now; check the host at the router", "--server-name", "--server-alias",
                 "--allow-localhost");
-        notYet("responses go out as the child encodes them; let the child or the router compress",
-                "--compress-responses");
         notYet("the application is served at /; mount it under a prefix in the child's own settings",
                 "--mount-point");
         notYet("use --url-alias URL-PATH DIR for the directories that hold static files", "--document-root");

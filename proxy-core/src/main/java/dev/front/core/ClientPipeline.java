@@ -3,6 +3,8 @@ package dev.front.core;
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.Router;
+import dev.front.core.compress.Compressors;
+import dev.front.core.compress.ResponseCompressor;
 import dev.front.core.connection.HandlerNames;
 import dev.front.core.h2.Http2Pipelines;
 import dev.front.core.h2.PrefaceDetector;
@@ -27,10 +29,11 @@ import java.util.List;
 /**
  * Builds the pipeline of each accepted client connection, in the order {@link HandlerNames} describes: the request
  * wait, the strictness the codec lacks, the codec, one message per read, keep-alive, the request id, the observer,
- * and the router that answers; on the TLS listener the TLS handlers come first and the rest once the handshake is
- * done. With {@code --http2} a connection that opens with the HTTP/2 preface, or a TLS one whose ALPN chose h2,
- * becomes an HTTP/2 connection instead, whose streams each get the request handlers ({@link #addHttp2}). Shared by
- * every connection of one listener: it holds only what is the same for all of them.
+ * the compression of relayed responses (with {@code --compress-responses}) and the router that answers; on the TLS
+ * listener the TLS handlers come first and the rest once the handshake is done. With {@code --http2} a connection
+ * that opens with the HTTP/2 preface, or a TLS one whose ALPN chose h2, becomes an HTTP/2 connection instead, whose
+ * streams each get the request handlers ({@link #addHttp2}). Shared by every connection of one listener: it holds
+ * only what is the same for all of them.
  */
 final class ClientPipeline extends ChannelInitializer<Channel> {
 
@@ -47,10 +50,12 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     private final TlsTermination tls;
     /** {@code --https-only} on the plain listener; else {@code null}. */
     private final HttpsRedirect redirect;
+    /** {@code --compress-responses}: the codings to offer; {@code null} when off. */
+    private final Compressors compressors;
 
     ClientPipeline(FrontConfig config, Router router, AliasService aliasService, ForwardingService forwarding,
                    RequestObserver observer, ChannelGroup clients, ListenerFacts listener, TlsTermination tls,
-                   HttpsRedirect redirect) {
+                   HttpsRedirect redirect, Compressors compressors) {
         this.config = config;
         this.router = router;
         this.aliasService = aliasService;
@@ -60,6 +65,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         this.listener = listener;
         this.tls = tls;
         this.redirect = redirect;
+        this.compressors = compressors;
     }
 
     @Override
@@ -99,6 +105,9 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         p.addLast(HandlerNames.REQUEST_ID,
                 new RequestIdHandler(config.requestIdHeader(), config.forwarded().networks()));
         p.addLast(HandlerNames.OBSERVER, observer.newHandler());
+        if (compressors != null) {
+            p.addLast(HandlerNames.COMPRESS, new ResponseCompressor(compressors));
+        }
         p.addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding, config.limits(), redirect));
     }
 
@@ -106,6 +115,9 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     private void switchToHttp2(ChannelPipeline p) {
         for (String name : HTTP1_ONLY) {
             p.remove(name);
+        }
+        if (p.get(HandlerNames.COMPRESS) != null) {
+            p.remove(HandlerNames.COMPRESS); // each stream gets its own
         }
         addHttp2(p);
     }

@@ -3,6 +3,7 @@ package dev.front.core;
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.Router;
+import dev.front.core.compress.Compressors;
 import dev.front.core.connection.Drain;
 import dev.front.core.connection.HandlerNames;
 import dev.front.core.connection.ListenerFacts;
@@ -39,6 +40,8 @@ public final class FrontServer implements AutoCloseable {
     private final AliasService aliasService;
     private final ForwardingService forwarding;
     private final RequestObserver observer;
+    /** {@code --compress-responses}: the codings whose libraries loaded, shared by both listeners; else null. */
+    private final Compressors compressors;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** {@code null} without {@code --https-port}. */
     private final TlsTermination tls;
@@ -71,11 +74,12 @@ public final class FrontServer implements AutoCloseable {
         this.aliasService = aliasService;
         this.forwarding = forwarding;
         this.observer = observer;
+        this.compressors = config.compressResponses() ? Compressors.load() : null;
     }
 
     public void start() throws InterruptedException {
         listener = bootstrap(new ClientPipeline(config, router, aliasService, forwarding, observer, clients,
-                ListenerFacts.plain(config.port()), null, redirect))
+                ListenerFacts.plain(config.port()), null, redirect, compressors))
                 .bind(config.host(), config.port()).sync().channel();
     }
 
@@ -87,7 +91,7 @@ public final class FrontServer implements AutoCloseable {
         int port = config.tls().orElseThrow().httpsPort();
         ListenerFacts facts = new ListenerFacts(true, port, config.tls().get().trustProxyHeadersOnHttps());
         tlsListener = bootstrap(new ClientPipeline(config, router, aliasService, forwarding, observer, clients,
-                facts, tls, null))
+                facts, tls, null, compressors))
                 .bind(config.host(), port).sync().channel();
     }
 

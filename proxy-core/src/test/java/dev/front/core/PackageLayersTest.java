@@ -22,6 +22,7 @@ class PackageLayersTest {
             "dev.front.core.connection",
             "dev.front.core.trust",
             "dev.front.core.transport",
+            "dev.front.core.compress",
             "dev.front.core.observe",
             "dev.front.core.alias",
             "dev.front.core.websocket",

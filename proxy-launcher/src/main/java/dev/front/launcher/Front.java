@@ -14,6 +14,7 @@ import dev.front.core.tls.HttpsRedirect;
 import dev.front.core.tls.TlsCertificates;
 import dev.front.core.tls.TlsTermination;
 import dev.front.core.alias.Offload;
+import dev.front.core.compress.Compressors;
 import dev.front.core.observe.ReloadRequests;
 import dev.front.core.transport.Transport;
 import dev.front.core.trust.ProxyHeaderPolicy;
@@ -135,7 +136,8 @@ final class Front {
             upstreamWatch = forwarding.watchUpstream(group.next()); // a sidecar: said when it refuses
             operations.watchUpstream(upstreamWatch);
         }
-        StaticFileService files = new StaticFileService(config.directoryIndex());
+        StaticFileService files = new StaticFileService(config.directoryIndex(),
+                config.compressResponses() ? Compressors.load() : null);
         if (forwarding != null && config.offload().isPresent()) {
             forwarding.offload(new Offload(config.offload().get(), config.aliases(), files));
         }

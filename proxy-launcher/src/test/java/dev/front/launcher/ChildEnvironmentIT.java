@@ -101,13 +101,13 @@ class ChildEnvironmentIT {
 
     @Test
     void anOptionNotSupportedYetInServerArgsStopsTheFrontWithOneLine() throws Exception {
-        deploy("--compress-responses\n--max-clients 20\n");
+        deploy("--map-head-to-get Off\n--max-clients 20\n");
         try (FrontProcess front = FrontProcess.start(List.of("--", Gunicorn.BINARY.toString(), "-b", "unix:{socket}",
                 "report_app:application"), Map.of(), app)) {
             assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(front.stderr().lines().toList()).contains(
-                    "front: --compress-responses: not supported yet (responses go out as the child encodes them;"
-                            + " let the child or the router compress)",
+                    "front: --map-head-to-get: not supported (the front forwards HEAD as HEAD; the server of the"
+                            + " child decides)",
                     "front: --max-clients: not supported yet (the front does not cap client connections;"
                             + " --max-concurrency caps the requests sent to the child)");
         }

@@ -1,8 +1,10 @@
 package dev.front.staticfiles;
 
+import dev.front.core.compress.AcceptEncoding;
+import dev.front.core.compress.Coding;
 import io.netty.util.AsciiString;
 
-import java.util.Locale;
+import java.util.EnumSet;
 import java.util.Set;
 
 /**
@@ -14,14 +16,24 @@ enum ContentCoding {
     ZSTD("zstd", ".zst"),
     GZIP("gzip", ".gz");
 
+    private static final ContentCoding[] BY_CODING = new ContentCoding[Coding.values().length];
+
+    static {
+        for (ContentCoding sidecar : values()) {
+            BY_CODING[sidecar.coding.ordinal()] = sidecar;
+        }
+    }
+
     private final String token;
     private final String suffix;
     private final AsciiString headerValue;
+    private final Coding coding;
 
     ContentCoding(String token, String suffix) {
         this.token = token;
         this.suffix = suffix;
         this.headerValue = AsciiString.cached(token);
+        this.coding = Coding.valueOf(name());
     }
 
     /** The Content-Encoding value, ready for a header. */
@@ -39,12 +51,19 @@ enum ContentCoding {
         return suffix;
     }
 
+    /** The same coding as the front's compression names it. */
+    Coding coding() {
+        return coding;
+    }
+
+    /** The sidecar of a coding. */
+    static ContentCoding of(Coding coding) {
+        return BY_CODING[coding.ordinal()];
+    }
+
     /**
-     * Chooses among the available codings and identity by the client's {@code Accept-Encoding} (RFC 9110 §12.5.3):
-     * the highest qvalue wins, ties go to the smaller representation, {@code q=0} excludes, {@code *} covers codings
-     * not named. Identity competes only with the weight the client gave it by name; otherwise it is the fallback
-     * when no available coding is acceptable ({@code gzip;q=0.5} still means "gzip is welcome"). Without the header
-     * only identity is sent: a client that did not ask for compression may not be able to decode it.
+     * Chooses among the available sidecars and identity by the client's {@code Accept-Encoding}, as
+     * {@link AcceptEncoding#negotiate} does for every response of the front (same weights, same ties: smaller first).
      *
      * @return the coding to send, or {@code null} for identity
      */
@@ -52,79 +71,11 @@ enum ContentCoding {
         if (acceptEncoding == null || available.isEmpty()) {
             return null;
         }
-        int[] q = new int[values().length]; // in thousandths; -1 = not named
-        java.util.Arrays.fill(q, -1);
-        int identity = -1;
-        int wildcard = -1;
-        for (String member : acceptEncoding.split(",")) {
-            String[] parts = member.split(";");
-            String name = parts[0].strip().toLowerCase(Locale.ROOT);
-            if (name.isEmpty()) {
-                continue;
-            }
-            int weight = 1000;
-            for (int i = 1; i < parts.length; i++) {
-                String param = parts[i].strip();
-                if (param.length() > 2 && (param.charAt(0) == 'q' || param.charAt(0) == 'Q') && param.charAt(1) == '=') {
-                    weight = qvalue(param.substring(2));
-                }
-            }
-            if (weight < 0) {
-                continue; // a malformed qvalue makes the member meaningless; ignore it rather than guess
-            }
-            switch (name) {
-                case "*" -> wildcard = weight;
-                case "identity" -> identity = weight;
-                case "x-gzip" -> q[GZIP.ordinal()] = weight;
-                default -> {
-                    for (ContentCoding coding : values()) {
-                        if (coding.token.equals(name)) {
-                            q[coding.ordinal()] = weight;
-                        }
-                    }
-                }
-            }
+        Set<Coding> codings = EnumSet.noneOf(Coding.class);
+        for (ContentCoding sidecar : available) {
+            codings.add(sidecar.coding);
         }
-        ContentCoding best = null;
-        int bestWeight = Math.max(identity, 0);
-        for (ContentCoding coding : values()) {
-            int weight = q[coding.ordinal()] >= 0 ? q[coding.ordinal()] : Math.max(wildcard, 0);
-            // values() runs from the preferred coding down, so only a strictly better weight displaces an earlier
-            // coding, while identity (set first) loses a tie to any coding
-            if (available.contains(coding) && weight > 0 && (best == null ? weight >= bestWeight : weight > bestWeight)) {
-                best = coding;
-                bestWeight = weight;
-            }
-        }
-        return best;
-    }
-
-    /** {@code 0[.ddd]} or {@code 1[.000]} in thousandths; -1 when malformed. */
-    private static int qvalue(String text) {
-        String v = text.strip();
-        if (v.isEmpty() || v.length() > 5 || (v.charAt(0) != '0' && v.charAt(0) != '1')) {
-            return -1;
-        }
-        int whole = v.charAt(0) - '0';
-        int fraction = 0;
-        if (v.length() > 1) {
-            if (v.charAt(1) != '.') {
-                return -1;
-            }
-            String digits = v.substring(2);
-            for (int i = 0; i < 3; i++) {
-                int d = 0;
-                if (i < digits.length()) {
-                    char c = digits.charAt(i);
-                    if (c < '0' || c > '9') {
-                        return -1;
-                    }
-                    d = c - '0';
-                }
-                fraction = fraction * 10 + d;
-            }
-        }
-        int value = whole * 1000 + fraction;
-        return value > 1000 ? -1 : value;
+        Coding chosen = AcceptEncoding.negotiate(acceptEncoding, codings);
+        return chosen == null ? null : of(chosen);
     }
 }

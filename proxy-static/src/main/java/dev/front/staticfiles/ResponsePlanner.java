@@ -1,11 +1,14 @@
 package dev.front.staticfiles;
 
 import dev.front.core.alias.AliasRequest;
+import dev.front.core.compress.AcceptEncoding;
+import dev.front.core.compress.Coding;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpHeaderValues;
 import io.netty.handler.codec.http.HttpHeaders;
 import io.netty.handler.codec.http.HttpResponse;
 import io.netty.handler.codec.http.HttpResponseStatus;
+import io.netty.util.AsciiString;
 
 import java.io.IOException;
 import java.nio.file.Path;
@@ -17,8 +20,10 @@ import java.util.Map;
 /**
  * Decides the whole response for a GET or HEAD under an alias: resolves the path, picks a sidecar by
  * Accept-Encoding, opens the file, evaluates the preconditions and the range, and returns a plan whose body is
- * slices of the open file. {@link #plan} touches the file system and runs on the file-system executor;
- * {@link #planFromCache} only reads the {@link FileCache} and runs on the event loop.
+ * slices of the open file. With {@code --compress-responses}, a file without an acceptable sidecar is sent compressed
+ * from {@link CompressedFiles} instead (a sidecar, made at build time with the best settings, always wins).
+ * {@link #plan} touches the file system and runs on the file-system executor; {@link #planFromCache} only reads the
+ * {@link FileCache} (and the compressed files kept) and runs on the event loop.
  */
 final class ResponsePlanner {
 
@@ -26,10 +31,17 @@ final class ResponsePlanner {
 
     private final PathResolver resolver;
     private final FileCache cache;
+    /** {@code null} without {@code --compress-responses}. */
+    private final CompressedFiles compressed;
 
     ResponsePlanner(PathResolver resolver, FileCache cache) {
+        this(resolver, cache, null);
+    }
+
+    ResponsePlanner(PathResolver resolver, FileCache cache, CompressedFiles compressed) {
         this.resolver = resolver;
         this.cache = cache;
+        this.compressed = compressed;
     }
 
     /** The response from fresh cache entries alone, or {@code null} when the file system must be asked. */
@@ -44,10 +56,36 @@ final class ResponsePlanner {
             return null;
         }
         try {
-            return planRepresentation(request, resolved.names(), !resolved.sidecars().isEmpty(), file);
+            Coding dynamic = dynamicCoding(request, resolved.names(), file);
+            if (dynamic != null) {
+                CompressedFiles.Entry entry = compressed.cached(resolved.original().file(), dynamic, file);
+                if (entry == null) {
+                    return null; // compressed on the file-system executor, once
+                }
+                return planRepresentation(request, resolved.names(), true, file, entry);
+            }
+            return planRepresentation(request, resolved.names(), varies(resolved.sidecars(), resolved.names(), file),
+                    file, null);
         } finally {
             file.release();
         }
+    }
+
+    /**
+     * The coding to compress this identity file in for this request, or {@code null}: only with
+     * {@code --compress-responses}, for an eligible file, a request for the whole of it, and a client that accepts one.
+     */
+    private Coding dynamicCoding(RequestFacts request, NameHeaders names, OpenFile file) {
+        if (compressed == null || file.coding() != null || !compressed.eligible(names, file)
+                || !request.head() && request.range() != null) {
+            return null;
+        }
+        return AcceptEncoding.negotiate(request.acceptEncoding(), compressed.codings());
+    }
+
+    /** Whether the response depends on Accept-Encoding: the file has sidecars, or is compressed for who accepts it. */
+    private boolean varies(Map<ContentCoding, Path> sidecars, NameHeaders names, OpenFile file) {
+        return !sidecars.isEmpty() || compressed != null && file.coding() == null && compressed.eligible(names, file);
     }
 
     ResponsePlan plan(RequestFacts request, AliasRequest target) {
@@ -85,7 +123,16 @@ final class ResponsePlanner {
             return StatusResponses.of(FileErrors.statusOf(e), request);
         }
         try {
-            return planRepresentation(request, names, !sidecars.isEmpty(), file);
+            Coding dynamic = dynamicCoding(request, names, file);
+            if (dynamic != null) {
+                try {
+                    return planRepresentation(request, names, true, file,
+                            compressed.compressed(original.file(), dynamic, file));
+                } catch (IOException e) {
+                    // the file could not be read through: sent as it is, which is still a correct answer
+                }
+            }
+            return planRepresentation(request, names, varies(sidecars, names, file), file, null);
         } finally {
             file.release();
         }
@@ -103,11 +150,13 @@ final class ResponsePlanner {
     /**
      * The response for one representation; pure computation, so it may run on the event loop. Content-Type and
      * Cache-Control ({@code names}) follow the name of the original, also when a sidecar is sent.
-     * Every file slice in the plan holds a reference of its own to {@code file}.
+     * Every file slice in the plan holds a reference of its own to {@code file}. With {@code compressedFile}, that
+     * representation of {@code file} is sent instead, from memory, with its own tag and length; never in ranges.
      */
     private static ResponsePlan planRepresentation(RequestFacts request, NameHeaders names, boolean varies,
-                                                   OpenFile file) {
-        String etag = file.etag();
+                                                   OpenFile file, CompressedFiles.Entry compressedFile) {
+        String etag = compressedFile == null ? file.etag() : compressedFile.etag();
+        AsciiString etagValue = compressedFile == null ? file.etagValue() : compressedFile.etagValue();
         switch (Preconditions.evaluate(request, etag, file.modifiedSecond())) {
             case PRECONDITION_FAILED -> {
                 ResponsePlan failed = StatusResponses.of(HttpResponseStatus.PRECONDITION_FAILED, request);
@@ -118,7 +167,7 @@ final class ResponsePlanner {
                 HttpResponse head = ResponseHeads.of(HttpResponseStatus.NOT_MODIFIED);
                 head.headers()
                         .add(HttpHeaderNames.DATE, HttpDates.now())
-                        .add(HttpHeaderNames.ETAG, file.etagValue())
+                        .add(HttpHeaderNames.ETAG, etagValue)
                         .add(HttpHeaderNames.CACHE_CONTROL, names.cacheControl());
                 vary(head.headers(), varies);
                 return ResponsePlan.headOnly(head);
@@ -128,7 +177,7 @@ final class ResponsePlanner {
             }
         }
         // Range is defined for GET only (RFC 9110 §14.2): HEAD ignores it, like a failed If-Range does.
-        ByteRanges.Result ranges = request.head() || request.range() == null
+        ByteRanges.Result ranges = request.head() || request.range() == null || compressedFile != null
                 || !Preconditions.ifRangeHolds(request.ifRange(), etag, file.modifiedSecond())
                 ? WHOLE
                 : ByteRanges.parse(request.range(), file.size());
@@ -144,11 +193,18 @@ final class ResponsePlanner {
         HttpHeaders headers = head.headers();
         headers.add(HttpHeaderNames.DATE, HttpDates.now())
                 .add(HttpHeaderNames.LAST_MODIFIED, file.lastModifiedValue())
-                .add(HttpHeaderNames.ETAG, file.etagValue())
+                .add(HttpHeaderNames.ETAG, etagValue)
                 .add(HttpHeaderNames.CACHE_CONTROL, names.cacheControl())
                 .add(HttpHeaderNames.ACCEPT_RANGES, HttpHeaderValues.BYTES)
                 .add(ResponseHeads.X_CONTENT_TYPE_OPTIONS, ResponseHeads.NOSNIFF);
         vary(headers, varies);
+        if (compressedFile != null) {
+            headers.add(HttpHeaderNames.CONTENT_ENCODING, compressedFile.coding().headerValue())
+                    .add(HttpHeaderNames.CONTENT_TYPE, names.contentType())
+                    .add(HttpHeaderNames.CONTENT_LENGTH, compressedFile.lengthValue());
+            return request.head() ? ResponsePlan.headOnly(head)
+                    : new ResponsePlan(head, List.of(new ResponsePlan.Bytes(compressedFile.bytes())));
+        }
         if (file.coding() != null) {
             headers.add(HttpHeaderNames.CONTENT_ENCODING, file.coding().headerValue());
         }

@@ -3,6 +3,7 @@ package dev.front.staticfiles;
 import dev.front.core.alias.AliasRequest;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.Offload;
+import dev.front.core.compress.Compressors;
 import dev.front.core.connection.ErrorResponses;
 import dev.front.core.connection.RequestAttributes;
 import dev.front.core.http.Failure;
@@ -44,16 +45,25 @@ public final class StaticFileService implements AliasService, AutoCloseable {
 
     /** @param directoryIndex the {@code --directory-index} file name served for a directory URL ending in {@code /} */
     public StaticFileService(String directoryIndex) {
-        this(directoryIndex, newFileSystemExecutor(), true);
+        this(directoryIndex, (Compressors) null);
+    }
+
+    /**
+     * @param compressors with {@code --compress-responses}, the codings files without a sidecar are compressed in
+     *                    (once, kept in a cache of {@link CompressedFiles#DEFAULT_CAPACITY} bytes); {@code null}: off
+     */
+    public StaticFileService(String directoryIndex, Compressors compressors) {
+        this(directoryIndex, newFileSystemExecutor(), true,
+                compressors == null ? null : new CompressedFiles(compressors, CompressedFiles.DEFAULT_CAPACITY));
     }
 
     /** For tests: runs the file-system work on the given executor, which the service does not own. */
     StaticFileService(String directoryIndex, Executor fileSystem) {
-        this(directoryIndex, fileSystem, false);
+        this(directoryIndex, fileSystem, false, null);
     }
 
-    private StaticFileService(String directoryIndex, Executor fileSystem, boolean owned) {
-        this.planner = new ResponsePlanner(new PathResolver(directoryIndex), cache);
+    private StaticFileService(String directoryIndex, Executor fileSystem, boolean owned, CompressedFiles compressed) {
+        this.planner = new ResponsePlanner(new PathResolver(directoryIndex), cache, compressed);
         this.fileSystem = fileSystem;
         this.owned = owned ? (ExecutorService) fileSystem : null;
     }

@@ -18,7 +18,10 @@ import dev.front.core.http.ClientCodec;
  *   <li>{@link #REQUEST_ID}: the request's id (kept from a trusted proxy or made), on the request to the child and
  *       on its response ({@link RequestIdHandler})</li>
  *   <li>{@link #OBSERVER}: access log and request metrics; sees each request and its response (status, body bytes,
- *       completion) exactly as the router reads and writes them, and changes nothing</li>
+ *       completion) exactly as the client gets them (compressed bodies count their compressed bytes), and changes
+ *       nothing</li>
+ *   <li>{@link #COMPRESS}: with {@code --compress-responses} only, compresses the bodies of responses relayed from the
+ *       child ({@code compress.ResponseCompressor})</li>
  *   <li>{@link #ROUTER}: static alias or forwarding; the only place that decides</li>
  * </ol>
  * A connection closing after its last response gets {@link #LINGER} in front of all these ({@link LingeringClose}).
@@ -45,6 +48,7 @@ public final class HandlerNames {
     public static final String KEEP_ALIVE = "keepAlive";
     public static final String REQUEST_ID = "requestId";
     public static final String OBSERVER = "observer";
+    public static final String COMPRESS = "compress";
     public static final String ROUTER = "router";
     public static final String LINGER = "linger";
 

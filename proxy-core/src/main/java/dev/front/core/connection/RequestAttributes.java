@@ -22,6 +22,13 @@ public final class RequestAttributes {
     /** The current request's id ({@link RequestIdHandler}), for the access log and the front's error lines. */
     public static final AttributeKey<String> REQUEST_ID = AttributeKey.valueOf("front.requestId");
 
+    /**
+     * Set by the forwarding relay just before it writes a response head relayed from the child: its body may be
+     * compressed on the way out ({@code compress.ResponseCompressor} reads and clears it with that head). Never set for
+     * the front's own answers or for files, whose encodings the static service chooses itself.
+     */
+    public static final AttributeKey<Boolean> ENCODABLE = AttributeKey.valueOf("front.encodable");
+
     private RequestAttributes() {
     }
 }

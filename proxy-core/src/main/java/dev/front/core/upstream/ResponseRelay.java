@@ -1,5 +1,6 @@
 package dev.front.core.upstream;
 
+import dev.front.core.connection.RequestAttributes;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.Unpooled;
 import io.netty.channel.ChannelHandlerContext;
@@ -51,6 +52,7 @@ final class ResponseRelay {
     /** The response head, unless it went out already; it waits at most until the end of the read that brought it. */
     void writeHead() {
         if (head != null) {
+            encodable();
             client.write(head);
             head = null;
         }
@@ -119,10 +121,19 @@ final class ResponseRelay {
         HttpResponse held = head;
         head = null;
         if (held != null) {
+            encodable();
             return new DefaultFullHttpResponse(held.protocolVersion(), held.status(), data, held.headers(),
                     EmptyHttpHeaders.INSTANCE);
         }
         return data.isReadable() ? new DefaultLastHttpContent(data) : LastHttpContent.EMPTY_LAST_CONTENT;
+    }
+
+    /**
+     * The head going out is the child's: its body may be compressed ({@code --compress-responses}). Set right before
+     * the head is written, on this event loop, so the mark never outlives that write and reaches no other response.
+     */
+    private void encodable() {
+        client.channel().attr(RequestAttributes.ENCODABLE).set(Boolean.TRUE);
     }
 
     void release() {

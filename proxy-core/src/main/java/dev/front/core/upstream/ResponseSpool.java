@@ -2,6 +2,7 @@ package dev.front.core.upstream;
 
 import dev.front.core.connection.HandlerNames;
 import dev.front.core.transport.FileRegions;
+import dev.front.core.compress.ResponseCompressor;
 import io.netty.buffer.ByteBuf;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.ChannelFutureListener;
@@ -30,13 +31,17 @@ import java.util.function.Consumer;
  * the child, which is the backpressure. When the file cannot grow (the temp directory is full, or cannot be written),
  * the spool stops growing for the rest of the response: what it could not write stays in memory and follows what is
  * on disk to the client, the reads from the child go on only as fast as the client reads, and the file is closed and
- * deleted as soon as its bytes have left. Nothing is lost and nothing waits for space that may never come. Every
+ * deleted as soon as its bytes have left. Nothing is lost and nothing waits for space that may never come. While the
+ * body is compressed on its way out ({@link ResponseCompressor}), what is on disk is read back into buffers instead
+ * (asynchronously, one read at a time), since a file region's bytes would pass the compressor untouched. Every
  * method runs on the client's event loop.
  */
 final class ResponseSpool {
 
     /** Under TLS: the spool file is read in pieces of this size (four TLS records). */
     private static final int TLS_CHUNK = 64 * 1024;
+    /** What one read back from the file hands the client at most (compressed bodies only). */
+    private static final int READ_BACK = 64 * 1024;
 
     private final ChannelHandlerContext client;
     private final Path tempDir;
@@ -53,6 +58,8 @@ final class ResponseSpool {
     private long handedFromMemory;
     private int regionsInFlight;
     private boolean writing;
+    /** A read back from the file is under way; it counts in {@code regionsInFlight} until its write completes. */
+    private boolean reading;
     private boolean released;
     /** The file could not grow: what is queued goes to the client from memory, after what is on disk. */
     private boolean failed;
@@ -172,8 +179,15 @@ final class ResponseSpool {
             drainMemory();
             return;
         }
+        if (reading) {
+            return;
+        }
         long from = handedOver;
         long count = written - handedOver;
+        if (ResponseCompressor.encoding(client.channel())) {
+            readBack(from, (int) Math.min(count, READ_BACK));
+            return;
+        }
         handedOver = written;
         regionsInFlight++;
         ChannelFuture sent;
@@ -208,6 +222,55 @@ final class ResponseSpool {
             client.pipeline().addBefore(client.name(), HandlerNames.CHUNKED_WRITER, new ChunkedWriteHandler());
         }
         return new ChunkedNioFile(FileChannel.open(file, StandardOpenOption.READ), from, count, TLS_CHUNK);
+    }
+
+    /**
+     * Reads {@code count} bytes from {@code from} of the file off the event loop and hands them to the client as a
+     * buffer; then drains on. They count as handed over only once read, so that nothing new overtakes them.
+     */
+    private void readBack(long from, int count) {
+        reading = true;
+        regionsInFlight++;
+        ByteBuf buffer = client.alloc().directBuffer(count);
+        ByteBuffer target = buffer.nioBuffer(0, count);
+        channel.read(target, from, null, new CompletionHandler<Integer, Void>() {
+            @Override
+            public void completed(Integer read, Void ignored) {
+                client.executor().execute(() -> readDone(buffer, from, read));
+            }
+
+            @Override
+            public void failed(Throwable cause, Void ignored) {
+                client.executor().execute(() -> readDone(buffer, from, -1));
+            }
+        });
+    }
+
+    private void readDone(ByteBuf buffer, long from, int read) {
+        reading = false;
+        if (released || read <= 0) {
+            buffer.release();
+            regionsInFlight--;
+            if (!released) {
+                // What was spooled cannot be read back (the temp file's disk failed): the body cannot be completed,
+                // and the client sees the cut; the access log shows the response incomplete.
+                client.close();
+            }
+            return;
+        }
+        buffer.writerIndex(read);
+        handedOver = from + read;
+        client.writeAndFlush(new DefaultHttpContent(buffer)).addListener((ChannelFutureListener) f -> {
+            regionsInFlight--;
+            if (f.isSuccess() && isDrained() && !writing) {
+                appended = written = handedOver = handedFromMemory = 0;
+            }
+            if (failed) {
+                drain(); // what waits in memory follows what was on disk
+            }
+            progress.run();
+        });
+        drain();
     }
 
     /**

@@ -26,8 +26,8 @@ import java.util.concurrent.TimeUnit;
 public final class WebSocketTunnel {
 
     /** The client's HTTP handlers, removed last to first so what one still holds reaches the tunnel handler. */
-    private static final List<String> CLIENT_HTTP_HANDLERS = List.of(HandlerNames.ROUTER, HandlerNames.KEEP_ALIVE,
-            HandlerNames.FLOW);
+    private static final List<String> CLIENT_HTTP_HANDLERS = List.of(HandlerNames.ROUTER, HandlerNames.COMPRESS,
+            HandlerNames.KEEP_ALIVE, HandlerNames.FLOW);
     private static final List<String> CLIENT_BYTE_HANDLERS = List.of(HandlerNames.OBS_FOLD,
             HandlerNames.REQUEST_WAIT);
 
