@@ -65,6 +65,31 @@ class TlsIT {
     }
 
     @Test
+    void withoutBoringSslTheJdkServesAfterOneWarningAndAskingForOpenSslExits2() throws Exception {
+        Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
+        int https = FrontProcess.freePort();
+        List<String> jvm = List.of("-Dio.netty.handler.ssl.noOpenSsl=true");
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port",
+                Integer.toString(FrontProcess.freePort()), "--url-alias", "/static",
+                FrontProcess.HELLO.resolve("static").toString()));
+        args.addAll(tls(https, a));
+        try (FrontProcess front = FrontProcess.startRaw(jvm, args)) {
+            awaitTls(front, https);
+            assertThat(curl(a, https, "a.test", "/static/style.css").status()).isEqualTo(200);
+            assertThat(sClient(https, "a.test", "-tls1_2", "-cipher", "AES128-SHA")).contains("Cipher is (NONE)");
+            assertThat(front.stderr().lines().filter(line -> line.contains("OpenSSL")).toList()).singleElement()
+                    .asString().contains("WARN").contains("not available (").contains("using the JDK's TLS");
+            assertThat(front.stderr()).contains("(jdk, certificates for a.test)");
+        }
+        args.addAll(List.of("--ssl-provider", "openssl"));
+        try (FrontProcess front = FrontProcess.startRaw(jvm, args)) {
+            assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(front.stderr().strip().lines().toList()).singleElement().asString()
+                    .startsWith("front: --ssl-provider: openssl (not available: ");
+        }
+    }
+
+    @Test
     void tls11AndCbcSuitesAreRefused() throws Exception {
         Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
         int https = FrontProcess.freePort();
