@@ -93,6 +93,31 @@ class TlsIT {
     }
 
     @Test
+    void withoutBoringSslTheJdkServesAfterOneWarningAndAskingForOpenSslExits2() throws Exception {
+        Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
+        int https = FrontProcess.freePort();
+        List<String> jvm = List.of("-Dio.netty.handler.ssl.noOpenSsl=true");
+        List<String> args = new ArrayList<>(List.of("--host", "127.0.0.1", "--port",
+                Integer.toString(FrontProcess.freePort()), "--url-alias", "/static",
+                FrontProcess.HELLO.resolve("static").toString()));
+        args.addAll(tls(https, a));
+        try (FrontProcess front = FrontProcess.startRaw(jvm, args)) {
+            awaitTls(front, https);
+            assertThat(curl(a, https, "a.test", "/static/style.css").status()).isEqualTo(200);
+            assertThat(sClient(https, "a.test", "-tls1_2", "-cipher", "AES128-SHA")).contains("Cipher is (NONE)");
+            assertThat(front.stderr().lines().filter(line -> line.contains("OpenSSL")).toList()).singleElement()
+                    .asString().contains("WARN").contains("not available (").contains("using the JDK's TLS");
+            assertThat(front.stderr()).contains("(jdk, certificates for a.test)");
+        }
+        args.addAll(List.of("--ssl-provider", "openssl"));
+        try (FrontProcess front = FrontProcess.startRaw(jvm, args)) {
+            assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
+            assertThat(front.stderr().strip().lines().toList()).singleElement().asString()
+                    .startsWith("front: --ssl-provider: openssl (not available: ");
+        }
+    }
+
+    @Test
     void tls11AndCbcSuitesAreRefused() throws Exception {
         Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
         int https = FrontProcess.freePort();
@@ -104,6 +129,20 @@ class TlsIT {
                     .as("static RSA key exchange").contains("Cipher is (NONE)");
             assertThat(sClient(https, "a.test", "-tls1_2")).contains("Cipher is ECDHE-RSA-AES");
             assertThat(sClient(https, "a.test", "-tls1_3")).contains("New, TLSv1.3");
+        }
+    }
+
+    @Test
+    void aConnectionClosedAfterItsResponseEndsWithCloseNotify() throws Exception {
+        Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
+        int https = FrontProcess.freePort();
+        try (FrontProcess front = FrontProcess.startHello(tls(https, a))) {
+            awaitTls(front, https);
+            // HTTP/1.0 without keep-alive: the front closes after the response; OpenSSL 3 clients report a FIN
+            // without close_notify as "unexpected eof while reading", a possible truncation.
+            String out = run(List.of("openssl", "s_client", "-connect", "127.0.0.1:" + https, "-servername", "a.test",
+                    "-quiet", "-ign_eof"), "GET /static/style.css HTTP/1.0\r\nHost: a.test\r\n\r\n");
+            assertThat(out).contains("HTTP/1.1 200").doesNotContain("unexpected eof");
         }
     }
 

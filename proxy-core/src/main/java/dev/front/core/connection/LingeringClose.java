@@ -5,6 +5,8 @@ import io.netty.channel.ChannelFutureListener;
 import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.socket.DuplexChannel;
+import io.netty.handler.ssl.SslHandler;
+import io.netty.util.AttributeKey;
 import io.netty.util.ReferenceCountUtil;
 import io.netty.util.concurrent.ScheduledFuture;
 import java.util.concurrent.TimeUnit;
@@ -13,7 +15,8 @@ import java.util.concurrent.TimeUnit;
  * Closes a client connection after its last response the way nginx's lingering close does, so that a client still
  * sending reads the answer instead of a reset. Closing a socket with unread input makes the kernel reset the
  * connection, and a client caught writing (an upload refused with 413, a head refused with 431) then fails on its
- * write and often never reads the answer. Instead the front shuts its output (the client reads the response, then
+ * write and often never reads the answer. Instead the front shuts its output, after TLS's close_notify on a TLS
+ * connection (the client reads the response, then
  * end of stream) and reads and drops whatever still comes, until the client closes, or sends nothing for
  * {@link #QUIET_NANOS}, or {@link #MAX_NANOS} have passed: nginx's {@code lingering_timeout} and
  * {@code lingering_time}. Sits first in the pipeline, so no byte read here reaches the codec.
@@ -46,12 +49,23 @@ public final class LingeringClose extends ChannelInboundHandlerAdapter {
             channel.close(); // nothing more can come, or no half-close to offer
             return;
         }
+        channel.attr(LINGERING).set(Boolean.TRUE);
+        SslHandler tls = channel.pipeline().get(SslHandler.class);
+        if (tls != null) {
+            // TLS ends with close_notify before the FIN: without it a client sees a truncated stream, not an end.
+            tls.closeOutbound().addListener(f -> shutdownOutput(duplex));
+        } else {
+            shutdownOutput(duplex);
+        }
+        channel.pipeline().addFirst(HandlerNames.LINGER, new LingeringClose());
+    }
+
+    private static void shutdownOutput(DuplexChannel duplex) {
         duplex.shutdownOutput().addListener((ChannelFutureListener) f -> {
             if (!f.isSuccess()) {
-                channel.close();
+                duplex.close();
             }
         });
-        channel.pipeline().addFirst(HandlerNames.LINGER, new LingeringClose());
     }
 
     /**
@@ -59,8 +73,12 @@ public final class LingeringClose extends ChannelInboundHandlerAdapter {
      * shut their output only here (a WebSocket tunnel relays the client's half-close, but the tunnel has left HTTP).
      */
     public static boolean lingering(Channel channel) {
-        return channel instanceof DuplexChannel duplex && duplex.isOutputShutdown();
+        return channel instanceof DuplexChannel duplex
+                && (duplex.isOutputShutdown() || channel.hasAttr(LINGERING)); // TLS: close_notify on its way
     }
+
+    /** Set when lingering starts: under TLS the output is shut only once close_notify is written. */
+    private static final AttributeKey<Boolean> LINGERING = AttributeKey.valueOf("front.lingering");
 
     @Override
     public void handlerAdded(ChannelHandlerContext ctx) {
