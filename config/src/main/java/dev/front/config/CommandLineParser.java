@@ -250,6 +250,7 @@ public final class CommandLineParser {
                 o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit)),
                 o.reloadOnChanges));
         ChildEnvironment childEnvironment = childEnvironment(o, appRoot, problems);
+        SiteConfig site = SiteOptions.site(o, appRoot, aliases, problems);
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         IoTransport transport = check(problems, IoTransport.AUTO, () -> IoTransport.parse(o.transport));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {
@@ -267,13 +268,17 @@ public final class CommandLineParser {
             problems.add("--upstream: " + o.upstream
                     + " (expected: either --upstream or an application to run, not both)");
         }
+        if (site.mounted() && application.flatMap(ApplicationConfig::server).orElse(null) == ServerKind.UVICORN) {
+            problems.add("--mount-point: " + site.mountPoint() + " (expected: --server gunicorn, waitress, uwsgi or"
+                    + " mod_wsgi; uvicorn's WSGI interface always gives the application an empty SCRIPT_NAME)");
+        }
         if (!problems.isEmpty()) {
             throw new UsageException(problems);
         }
         boolean accessLog = o.accessLog || env.containsKey("MOD_WSGI_ACCESS_LOG");
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, application,
-                appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment);
+                appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment, site);
     }
 
     /** {@code --setenv}, {@code --working-directory} and {@code --python-path}, relative paths from the app root. */

@@ -29,6 +29,7 @@ import java.util.OptionalInt;
  * @param offload         file offload from the child ({@code --sendfile-header}), if on
  * @param reload          how the child is replaced (HUP, {@code POST /reload}) and recycled
  * @param childEnvironment the child's extra variables, working directory and {@code PYTHONPATH} entries
+ * @param site            host names, mount point, document root, error documents and the client cap
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
@@ -37,7 +38,7 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
                           Optional<ApplicationConfig> application, java.nio.file.Path appRoot,
                           java.util.Map<String, String> userVars, String requestIdHeader,
                           Optional<OffloadConfig> offload, ReloadConfig reload,
-                          ChildEnvironment childEnvironment) {
+                          ChildEnvironment childEnvironment, SiteConfig site) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);
@@ -59,6 +60,14 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
      */
     public boolean spawnsChild() {
         return spawns(childCommand, application);
+    }
+
+    /**
+     * The front's own name when it needs one (an absolute redirect of its own): {@code --server-name}, if given;
+     * else the Host of the request is the only name there is.
+     */
+    public java.util.Optional<String> serverName() {
+        return site.serverName();
     }
 
     /** True when requests that match no alias have somewhere to go. */

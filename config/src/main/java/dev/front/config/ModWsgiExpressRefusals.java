@@ -35,16 +35,8 @@ final class ModWsgiExpressRefusals {
                 "--http2", "--https-port", "--ssl-port", "--ssl-certificate-file", "--ssl-certificate-key-file",
                 "--ssl-certificate", "--ssl-ca-certificate-file", "--ssl-verify-client",
                 "--ssl-certificate-chain-file", "--ssl-environment", "--https-only", "--hsts-policy");
-        notYet("every Host is served for now; check the host at the router", "--server-name", "--server-alias",
-                "--allow-localhost");
         notYet("responses go out as the child encodes them; let the child or the router compress",
                 "--compress-responses");
-        notYet("the application is served at /; mount it under a prefix in the child's own settings",
-                "--mount-point");
-        notYet("use --url-alias URL-PATH DIR for the directories that hold static files", "--document-root");
-        notYet("the front's own error answers are plain text", "--error-document");
-        notYet("the front does not cap client connections; --max-concurrency caps the requests sent to the child",
-                "--max-clients");
 
         refused("the application runs in the child's main interpreter; give a process per application",
                 "--application-group");

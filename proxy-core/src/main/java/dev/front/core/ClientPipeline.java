@@ -55,6 +55,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         p.addLast(HandlerNames.REQUEST_ID,
                 new RequestIdHandler(config.requestIdHeader(), config.forwarded().networks()));
         p.addLast(HandlerNames.OBSERVER, observer.newHandler());
-        p.addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding, config.limits()));
+        p.addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding, config.limits(),
+                config.site()));
     }
 }

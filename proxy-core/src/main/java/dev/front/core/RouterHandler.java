@@ -12,7 +12,9 @@ import dev.front.core.connection.LingeringClose;
 import dev.front.core.connection.RequestAttributes;
 import dev.front.core.connection.RequestWaitHandler;
 import dev.front.core.connection.RouteKind;
+import dev.front.config.SiteConfig;
 import dev.front.core.http.Failure;
+import dev.front.core.http.HostCheck;
 import dev.front.core.http.RequestChecks;
 import dev.front.core.http.RequestTarget;
 import dev.front.core.upstream.ForwardingService;
@@ -43,6 +45,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private final Router router;
     private final AliasService aliasService;
     private final ForwardingService forwarding;
+    private final HostCheck hostCheck;
+    /** {@code --mount-point}: the application's URL prefix without a trailing slash, or {@code null} for {@code /}. */
+    private final String mountPoint;
     /** A static exchange's bounds on a request body it drains: {@code --body-timeout}, {@code --limit-request-body}. */
     private final long bodyTimeoutNanos;
     private final long limitRequestBody;
@@ -54,10 +59,13 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private boolean rejecting;
 
     /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
-    RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits) {
+    RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits,
+                  SiteConfig site) {
         this.router = router;
         this.aliasService = aliasService;
         this.forwarding = forwarding;
+        this.hostCheck = new HostCheck(site);
+        this.mountPoint = site.mounted() ? site.mountPoint() : null;
         this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
         this.limitRequestBody = limits.limitRequestBody();
     }
@@ -140,6 +148,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             }
         });
         if (request.method().equals(HttpMethod.OPTIONS) && request.uri().equals("*") && forwarding != null) {
+            if (misdirected(ctx, request)) {
+                return;
+            }
             exchange = forwarding.start(ctx, request, "*", () -> requestRead(ctx), done);
             exchange.begin();
             return;
@@ -155,18 +166,43 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         if (target.authority() != null) {
             request.headers().set(HttpHeaderNames.HOST, target.authority()); // absolute-form: its authority wins
         }
+        if (misdirected(ctx, request)) {
+            return; // before any route: aliases are behind the server name too
+        }
         AliasRequest alias = router.route(target);
-        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwarding != null));
+        // outside --mount-point only aliases are served, as in mod_wsgi-express: the rest is the front's 404
+        boolean forwards = forwarding != null && (mountPoint == null || underMountPoint(target.path()));
+        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwards));
         if (alias != null) {
             exchange = new StaticExchange(ctx, request, alias, aliasService, () -> requestRead(ctx), done,
                     bodyTimeoutNanos, limitRequestBody);
-        } else if (forwarding != null) {
+        } else if (forwards) {
             exchange = forwarding.start(ctx, request, target.originForm(), () -> requestRead(ctx), done);
         } else {
             exchange = new StaticExchange(ctx, request, null, NOT_FOUND, () -> requestRead(ctx), done,
                     bodyTimeoutNanos, limitRequestBody);
         }
         exchange.begin();
+    }
+
+    /** Refuses a request for a Host the site does not serve ({@link HostCheck}); true when it did. */
+    private boolean misdirected(ChannelHandlerContext ctx, HttpRequest request) {
+        if (!hostCheck.active()) {
+            return false;
+        }
+        Failure refusal = hostCheck.refusal(request, ctx.channel().remoteAddress());
+        if (refusal == null) {
+            return false;
+        }
+        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.FRONT);
+        reject(ctx, refusal);
+        return true;
+    }
+
+    /** The mount point itself or a path below it, whole segments only ({@code /app}, {@code /app/x}, not {@code /apple}). */
+    private boolean underMountPoint(String path) {
+        return path.startsWith(mountPoint)
+                && (path.length() == mountPoint.length() || path.charAt(mountPoint.length()) == '/');
     }
 
     /** The request cannot be framed or trusted: answer and close, so nothing after it is ever read. */
