@@ -2,8 +2,12 @@ package dev.front.core;
 
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
+import dev.front.core.alias.DocumentRoot;
 import dev.front.core.alias.Router;
+import dev.front.core.connection.ClientCap;
+import dev.front.core.connection.ErrorPages;
 import dev.front.core.connection.HandlerNames;
+import dev.front.core.connection.RequestAttributes;
 import dev.front.core.connection.KeepAliveHandler;
 import dev.front.core.connection.RequestIdHandler;
 import dev.front.core.connection.RequestWaitHandler;
@@ -29,11 +33,21 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     private final AliasService aliasService;
     private final ForwardingService forwarding;
     private final RequestObserver observer;
+    private final DocumentRoot documentRoot;
+    /** {@code --max-clients}, or {@code null}. */
+    private final ClientCap cap;
+    /** {@code --error-document}'s pages, or {@code null}. */
+    private final ErrorPages errorPages;
     /** Every open client connection, so that stopping can drain them. */
     private final ChannelGroup clients;
 
     ClientPipeline(FrontConfig config, Router router, AliasService aliasService, ForwardingService forwarding,
-                   RequestObserver observer, ChannelGroup clients) {
+                   RequestObserver observer, ChannelGroup clients, DocumentRoot documentRoot) {
+        this.documentRoot = documentRoot;
+        ErrorPages pages = new ErrorPages(config.site().errorDocuments());
+        this.errorPages = pages.isEmpty() ? null : pages;
+        this.cap = config.site().maxClients() > 0
+                ? new ClientCap(config.site().maxClients(), observer.metrics()::clientRefused) : null;
         this.config = config;
         this.router = router;
         this.aliasService = aliasService;
@@ -44,7 +58,13 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
 
     @Override
     protected void initChannel(Channel ch) {
+        if (cap != null && !cap.admit(ch)) {
+            return;
+        }
         clients.add(ch);
+        if (errorPages != null) {
+            ch.attr(RequestAttributes.ERROR_PAGES).set(errorPages);
+        }
         ChannelPipeline p = ch.pipeline();
         p.addLast(HandlerNames.REQUEST_WAIT, new RequestWaitHandler(config.limits().keepAliveTimeout().toNanos(),
                 config.limits().headerTimeout().toNanos()));
@@ -56,6 +76,6 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
                 new RequestIdHandler(config.requestIdHeader(), config.forwarded().networks()));
         p.addLast(HandlerNames.OBSERVER, observer.newHandler());
         p.addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding, config.limits(),
-                config.site()));
+                config.site(), documentRoot));
     }
 }

@@ -2,6 +2,7 @@ package dev.front.core;
 
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
+import dev.front.core.alias.DocumentRoot;
 import dev.front.core.alias.Router;
 import dev.front.core.connection.Drain;
 import dev.front.core.connection.HandlerNames;
@@ -36,6 +37,8 @@ public final class FrontServer implements AutoCloseable {
     private final AliasService aliasService;
     private final ForwardingService forwarding;
     private final RequestObserver observer;
+    /** {@code --document-root}, or {@code null}. */
+    private final DocumentRoot documentRoot;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
@@ -52,6 +55,7 @@ public final class FrontServer implements AutoCloseable {
         this.aliasService = aliasService;
         this.forwarding = forwarding;
         this.observer = observer;
+        this.documentRoot = config.site().documentRoot().map(DocumentRoot::new).orElse(null);
     }
 
     public void start() throws InterruptedException {
@@ -70,7 +74,8 @@ public final class FrontServer implements AutoCloseable {
                 .childOption(ChannelOption.AUTO_READ, false)
                 .childOption(ChannelOption.TCP_NODELAY, true)
                 .childOption(ChannelOption.WRITE_BUFFER_WATER_MARK, new WriteBufferWaterMark(64 * 1024, 256 * 1024))
-                .childHandler(new ClientPipeline(config, router, aliasService, forwarding, observer, clients));
+                .childHandler(new ClientPipeline(config, router, aliasService, forwarding, observer, clients,
+                        documentRoot));
         listener = bootstrap.bind(config.host(), config.port()).sync().channel();
     }
 
@@ -107,5 +112,8 @@ public final class FrontServer implements AutoCloseable {
     public void close() {
         stopAccepting();
         clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (documentRoot != null) {
+            documentRoot.close();
+        }
     }
 }

@@ -3,9 +3,11 @@ package dev.front.core;
 import dev.front.config.Limits;
 import dev.front.core.alias.AliasRequest;
 import dev.front.core.alias.AliasService;
+import dev.front.core.alias.DocumentRoot;
 import dev.front.core.alias.Router;
 import dev.front.core.alias.StaticExchange;
 import dev.front.core.connection.Drain;
+import dev.front.core.connection.ErrorPages;
 import dev.front.core.connection.ErrorResponses;
 import dev.front.core.connection.Exchange;
 import dev.front.core.connection.LingeringClose;
@@ -46,6 +48,8 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private final AliasService aliasService;
     private final ForwardingService forwarding;
     private final HostCheck hostCheck;
+    /** {@code --document-root}, or {@code null}. */
+    private final DocumentRoot documentRoot;
     /** {@code --mount-point}: the application's URL prefix without a trailing slash, or {@code null} for {@code /}. */
     private final String mountPoint;
     /** A static exchange's bounds on a request body it drains: {@code --body-timeout}, {@code --limit-request-body}. */
@@ -60,7 +64,8 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
 
     /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
     RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits,
-                  SiteConfig site) {
+                  SiteConfig site, DocumentRoot documentRoot) {
+        this.documentRoot = documentRoot;
         this.router = router;
         this.aliasService = aliasService;
         this.forwarding = forwarding;
@@ -114,6 +119,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+        if (ctx.channel().hasAttr(RequestAttributes.ERROR_PAGES)) {
+            ctx.channel().attr(RequestAttributes.WANTS_HTML).set(ErrorPages.wantsHtml(request));
+        }
         RequestWaitHandler wait = ctx.pipeline().get(RequestWaitHandler.class);
         if (wait != null) {
             wait.disarm();
@@ -133,6 +141,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         ChannelPromise done = ctx.newPromise();
         done.addListener((ChannelFutureListener) f -> {
             exchange = null;
+            if (ctx.channel().hasAttr(RequestAttributes.WANTS_HTML)) {
+                ctx.channel().attr(RequestAttributes.WANTS_HTML).set(null); // a later head timeout asked for nothing
+            }
             if (LingeringClose.lingering(ctx.channel()) && !draining) {
                 return; // the response ended the connection: no next request is read, what comes is drained
             }
@@ -170,6 +181,17 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             return; // before any route: aliases are behind the server name too
         }
         AliasRequest alias = router.route(target);
+        if (alias == null && documentRoot != null && !target.path().endsWith("/")) {
+            exchange = new DocumentRootLookup(ctx, request, target, done); // a URL ending in / names no file
+            exchange.begin();
+            return;
+        }
+        dispatch(ctx, request, target, alias, done);
+    }
+
+    /** Starts the exchange of a request the checks let through: an alias, the application, or the front's 404. */
+    private void dispatch(ChannelHandlerContext ctx, HttpRequest request, RequestTarget target, AliasRequest alias,
+                          ChannelPromise done) {
         // outside --mount-point only aliases are served, as in mod_wsgi-express: the rest is the front's 404
         boolean forwards = forwarding != null && (mountPoint == null || underMountPoint(target.path()));
         ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwards));
@@ -183,6 +205,52 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
                     bodyTimeoutNanos, limitRequestBody);
         }
         exchange.begin();
+    }
+
+    /**
+     * Waits for {@link DocumentRoot#hasFile}, then hands the request to the static file service or the rest of the
+     * routes. Nothing is read meanwhile (auto-read is off and no read is asked for), so no content comes to it.
+     */
+    private final class DocumentRootLookup implements Exchange {
+
+        private final ChannelHandlerContext ctx;
+        private final HttpRequest request;
+        private final RequestTarget target;
+        private final ChannelPromise done;
+
+        DocumentRootLookup(ChannelHandlerContext ctx, HttpRequest request, RequestTarget target, ChannelPromise done) {
+            this.ctx = ctx;
+            this.request = request;
+            this.target = target;
+            this.done = done;
+        }
+
+        @Override
+        public void begin() {
+            documentRoot.hasFile(target.path()).whenComplete((found, error) -> ctx.executor().execute(() -> {
+                if (exchange != this) {
+                    return; // the client left, or the front is stopping, while the file system answered
+                }
+                if (error != null) {
+                    reject(ctx, Failure.staticFiles(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "no thread free to look up a file in --document-root"));
+                } else {
+                    dispatch(ctx, request, target,
+                            found ? new AliasRequest(documentRoot.alias(), target.path(), target.rawQuery()) : null,
+                            done);
+                }
+            }));
+        }
+
+        @Override
+        public void content(HttpContent content) {
+            content.release();
+        }
+
+        @Override
+        public void abort() {
+            // the look-up's answer finds another exchange, or none, and does nothing
+        }
     }
 
     /** Refuses a request for a Host the site does not serve ({@link HostCheck}); true when it did. */

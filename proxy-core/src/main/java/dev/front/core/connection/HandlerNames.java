@@ -40,6 +40,8 @@ public final class HandlerNames {
     public static final String OBSERVER = "observer";
     public static final String ROUTER = "router";
     public static final String LINGER = "linger";
+    /** The only handler of a connection over {@code --max-clients}: its 503. */
+    public static final String CLIENT_CAP = "clientCap";
 
     public static final String UPSTREAM_CODEC = "upstreamCodec";
     public static final String UPSTREAM = "upstream";

@@ -22,6 +22,15 @@ public final class RequestAttributes {
     /** The current request's id ({@link RequestIdHandler}), for the access log and the front's error lines. */
     public static final AttributeKey<String> REQUEST_ID = AttributeKey.valueOf("front.requestId");
 
+    /**
+     * The current request asks for HTML ({@link ErrorPages#wantsHtml}), set by the router for each request head and
+     * cleared when its exchange ends; only read when {@link #ERROR_PAGES} is set.
+     */
+    public static final AttributeKey<Boolean> WANTS_HTML = AttributeKey.valueOf("front.wantsHtml");
+
+    /** {@code --error-document}'s pages, set on each client connection when there are any. */
+    public static final AttributeKey<ErrorPages> ERROR_PAGES = AttributeKey.valueOf("front.errorPages");
+
     private RequestAttributes() {
     }
 }

@@ -145,6 +145,12 @@ public record Failure(HttpResponseStatus status, String kind, String cause) {
                 "WebSocket handshake over --max-websockets " + max);
     }
 
+    /** A client connection over {@code --max-clients}, answered before its request is read. */
+    public static Failure tooManyClients(int max) {
+        return new Failure(HttpResponseStatus.SERVICE_UNAVAILABLE, "max-clients",
+                "client connection over --max-clients " + max);
+    }
+
     /** The queue deadline passed while the request waited for a slot or for the child. */
     public static Failure queueTimeout(Duration timeout, String waitedFor) {
         return new Failure(HttpResponseStatus.SERVICE_UNAVAILABLE, "queue-timeout",
