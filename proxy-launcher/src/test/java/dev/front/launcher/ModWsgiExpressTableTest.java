@@ -96,6 +96,13 @@ class ModWsgiExpressTableTest {
         sample("--chunked-request", "wsgi.py");
         sample("--initial-workers", "0.2", "wsgi.py");
         sample("--access-log-format", "combined", "--access-log", "wsgi.py");
+        sample("--server-name", "www.example.com", "wsgi.py");
+        sample("--server-alias", "*.example.com", "--server-name", "www.example.com", "wsgi.py");
+        sample("--allow-localhost", "--server-name", "www.example.com", "wsgi.py");
+        sample("--max-clients", "10", "wsgi.py");
+        sample("--document-root", "static", "wsgi.py");
+        sample("--mount-point", "/app", "wsgi.py");
+        sample("--error-document", "404", "/static/404.html", "--url-alias", "/static", "static", "wsgi.py");
     }
 
     @TempDir
@@ -105,6 +112,7 @@ class ModWsgiExpressTableTest {
     void application() throws IOException {
         Files.createDirectories(app.resolve("lib"));
         Files.createDirectories(app.resolve("static"));
+        Files.writeString(app.resolve("static/404.html"), "<p>not here</p>\n");
     }
 
     @Test
