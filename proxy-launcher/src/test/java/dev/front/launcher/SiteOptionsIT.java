@@ -131,8 +131,9 @@ class SiteOptionsIT {
     // --mount-point
 
     @ParameterizedTest
-    @ValueSource(strings = {"gunicorn", "waitress"})
+    @ValueSource(strings = {"gunicorn", "waitress", "uwsgi"})
     void theApplicationUnderTheMountPointGetsItAsScriptName(String server) throws Exception {
+        assumeTrue(!server.equals("uwsgi") || Files.isExecutable(Path.of("/usr/bin/uwsgi")), "uwsgi is not installed");
         serverArgs("--server " + server + " --mount-point /app/ --url-alias /static static app.wsgi");
         try (FrontProcess front = FrontProcess.start(List.of(), Map.of(), app)) {
             awaitStatus(front, "localhost", "/app/", 200);
