@@ -25,6 +25,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -176,6 +177,17 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         }
         if (target.authority() != null) {
             request.headers().set(HttpHeaderNames.HOST, target.authority()); // absolute-form: its authority wins
+        }
+        if (hostCheck.active()) {
+            String location = hostCheck.parentDomainRedirect(request, target.originForm());
+            if (location != null) {
+                ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.FRONT);
+                FullHttpResponse redirect = ErrorResponses.of(HttpResponseStatus.MOVED_PERMANENTLY, true);
+                redirect.headers().set(HttpHeaderNames.LOCATION, location);
+                // closes after the answer: a body, if any, is not read
+                ErrorResponses.send(ctx, redirect);
+                return;
+            }
         }
         if (misdirected(ctx, request)) {
             return; // before any route: aliases are behind the server name too

@@ -97,13 +97,16 @@ class SiteOptionsIT {
                 assertThat(http.send("GET /ten HTTP/1.0\r\nHost: www.example.com\r\n\r\n").read().bodyText())
                         .isEqualTo("|/ten");
             }
+            RawHttp.Response parent = get(front, "example.com:8080", "/parent?q=1");
+            assertThat(parent.status()).as("the parent domain of a www. name").isEqualTo(301);
+            assertThat(parent.header("location")).isEqualTo("//www.example.com:8080/parent?q=1");
             try (RawHttp http = RawHttp.connect(admin)) {
                 // the admin port is not the site: probes keep working whatever Host they send
                 assertThat(http.send("GET /healthz HTTP/1.1\r\nHost: 10.1.2.3:9000\r\n\r\n").read().status())
                         .isEqualTo(200);
             }
             assertThat(Files.readString(app.resolve("seen.log"))).contains("/a", "/b", "/c", "/ten")
-                    .doesNotContain("/spoofed");
+                    .doesNotContain("/spoofed", "/parent");
             assertThat(front.stderr()).contains("Host evil.example is not --server-name www.example.com");
         }
     }

@@ -15,9 +15,13 @@ import java.net.SocketAddress;
 public final class HostCheck {
 
     private final SiteConfig site;
+    /** {@code example.com} for a {@code --server-name www.example.com}, redirected to it; else {@code null}. */
+    private final String parentDomain;
 
     public HostCheck(SiteConfig site) {
         this.site = site;
+        this.parentDomain = site.serverName().filter(name -> name.startsWith("www.") && name.length() > 4)
+                .map(name -> name.substring(4)).orElse(null);
     }
 
     /** True when there is something to check: a {@code --server-name} was given. */
@@ -39,6 +43,25 @@ public final class HostCheck {
             return Failure.misdirected(null, site.serverName().orElseThrow());
         }
         return site.servesHost(withoutPort(host)) ? null : Failure.misdirected(host, site.serverName().orElseThrow());
+    }
+
+    /**
+     * Where a request for the parent domain of a {@code www.} server name is sent, as mod_wsgi-express does with a
+     * permanent redirect; {@code null} for any other request. The location has no scheme ({@code //host/path}), so
+     * the browser keeps the one it used: behind a router that ends TLS the front cannot see it. The port the client
+     * gave stays; the path and query are the request's.
+     */
+    public String parentDomainRedirect(HttpRequest request, String originForm) {
+        String host = request.headers().get(HttpHeaderNames.HOST);
+        if (parentDomain == null || host == null) {
+            return null;
+        }
+        String name = withoutPort(host);
+        String bare = name.endsWith(".") ? name.substring(0, name.length() - 1) : name;
+        if (!bare.equalsIgnoreCase(parentDomain)) {
+            return null;
+        }
+        return "//" + site.serverName().orElseThrow() + host.substring(name.length()) + originForm;
     }
 
     static String withoutPort(String host) {

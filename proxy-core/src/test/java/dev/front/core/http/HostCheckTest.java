@@ -52,6 +52,21 @@ class HostCheckTest {
     }
 
     @Test
+    void theParentDomainOfAWwwNameIsRedirectedToItKeepingSchemePortAndTarget() {
+        HostCheck check = check(true);
+        assertThat(check.parentDomainRedirect(request(HttpVersion.HTTP_1_1, "Example.com:8443"), "/a?b=c"))
+                .isEqualTo("//www.example.com:8443/a?b=c");
+        assertThat(check.parentDomainRedirect(request(HttpVersion.HTTP_1_1, "example.com."), "/"))
+                .isEqualTo("//www.example.com/");
+        assertThat(check.parentDomainRedirect(request(HttpVersion.HTTP_1_1, "www.example.com"), "/")).isNull();
+        assertThat(check.parentDomainRedirect(request(HttpVersion.HTTP_1_1, "an.example.com"), "/")).isNull();
+        assertThat(check.parentDomainRedirect(request(HttpVersion.HTTP_1_0, null), "/")).isNull();
+        HostCheck plain = new HostCheck(new SiteConfig(Optional.of("example.com"), List.of(), false, "/",
+                Optional.empty(), Map.of(), 0));
+        assertThat(plain.parentDomainRedirect(request(HttpVersion.HTTP_1_1, "com"), "/")).isNull();
+    }
+
+    @Test
     void anHttp10RequestWithoutHostNamesNoSite() {
         assertThat(check(false).refusal(request(HttpVersion.HTTP_1_0, null), REMOTE).cause())
                 .startsWith("HTTP/1.0 request without Host is not --server-name");
