@@ -54,7 +54,8 @@ final class FrontOptions {
 
     @Option(names = "--server-name", paramLabel = "NAME",
             description = "The site's host name: a request for any other Host (port aside) gets 421 before the"
-                    + " child sees it (default: every Host is served).")
+                    + " child sees it; a www. name also redirects its parent domain to itself (default: every Host"
+                    + " is served).")
     String serverName;
 
     @Option(names = "--server-alias", paramLabel = "NAME",
