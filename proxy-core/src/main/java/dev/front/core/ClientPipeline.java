@@ -7,8 +7,8 @@ import dev.front.core.alias.Router;
 import dev.front.core.connection.ClientCap;
 import dev.front.core.connection.ErrorPages;
 import dev.front.core.connection.HandlerNames;
-import dev.front.core.connection.RequestAttributes;
 import dev.front.core.connection.KeepAliveHandler;
+import dev.front.core.connection.RequestAttributes;
 import dev.front.core.connection.RequestIdHandler;
 import dev.front.core.connection.RequestWaitHandler;
 import dev.front.core.http.ClientCodec;
@@ -43,17 +43,17 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
 
     ClientPipeline(FrontConfig config, Router router, AliasService aliasService, ForwardingService forwarding,
                    RequestObserver observer, ChannelGroup clients, DocumentRoot documentRoot) {
-        this.documentRoot = documentRoot;
-        ErrorPages pages = new ErrorPages(config.site().errorDocuments());
-        this.errorPages = pages.isEmpty() ? null : pages;
-        this.cap = config.site().maxClients() > 0
-                ? new ClientCap(config.site().maxClients(), observer.metrics()::clientRefused) : null;
         this.config = config;
         this.router = router;
         this.aliasService = aliasService;
         this.forwarding = forwarding;
         this.observer = observer;
         this.clients = clients;
+        this.documentRoot = documentRoot;
+        this.cap = config.site().maxClients() > 0
+                ? new ClientCap(config.site().maxClients(), observer.metrics()::clientRefused) : null;
+        ErrorPages pages = new ErrorPages(config.site().errorDocuments());
+        this.errorPages = pages.isEmpty() ? null : pages;
     }
 
     @Override

@@ -1,6 +1,7 @@
 package dev.front.core;
 
 import dev.front.config.Limits;
+import dev.front.config.SiteConfig;
 import dev.front.core.alias.AliasRequest;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.DocumentRoot;
@@ -14,7 +15,6 @@ import dev.front.core.connection.LingeringClose;
 import dev.front.core.connection.RequestAttributes;
 import dev.front.core.connection.RequestWaitHandler;
 import dev.front.core.connection.RouteKind;
-import dev.front.config.SiteConfig;
 import dev.front.core.http.Failure;
 import dev.front.core.http.HostCheck;
 import dev.front.core.http.RequestChecks;
@@ -63,13 +63,16 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     /** The router is answering a request it refused; the answer closes the connection once written. */
     private boolean rejecting;
 
-    /** @param forwarding {@code null} when the front forwards nowhere (only aliases are served) */
+    /**
+     * @param forwarding   {@code null} when the front forwards nowhere (only aliases are served)
+     * @param documentRoot {@code --document-root}, shared by every connection; {@code null} without one
+     */
     RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits,
                   SiteConfig site, DocumentRoot documentRoot) {
-        this.documentRoot = documentRoot;
         this.router = router;
         this.aliasService = aliasService;
         this.forwarding = forwarding;
+        this.documentRoot = documentRoot;
         this.hostCheck = new HostCheck(site);
         this.mountPoint = site.mounted() ? site.mountPoint() : null;
         this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
@@ -178,18 +181,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         if (target.authority() != null) {
             request.headers().set(HttpHeaderNames.HOST, target.authority()); // absolute-form: its authority wins
         }
-        if (hostCheck.active()) {
-            String location = hostCheck.parentDomainRedirect(request, target.originForm());
-            if (location != null) {
-                ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.FRONT);
-                FullHttpResponse redirect = ErrorResponses.of(HttpResponseStatus.MOVED_PERMANENTLY, true);
-                redirect.headers().set(HttpHeaderNames.LOCATION, location);
-                // closes after the answer: a body, if any, is not read
-                ErrorResponses.send(ctx, redirect);
-                return;
-            }
-        }
-        if (misdirected(ctx, request)) {
+        if (redirectedToServerName(ctx, request, target) || misdirected(ctx, request)) {
             return; // before any route: aliases are behind the server name too
         }
         AliasRequest alias = router.route(target);
@@ -263,6 +255,23 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         public void abort() {
             // the look-up's answer finds another exchange, or none, and does nothing
         }
+    }
+
+    /**
+     * Answers a request for the parent domain of a {@code www.} server name with a 301 to that name
+     * ({@link HostCheck#parentDomainRedirect}), closing the connection after it (a body is not read); true when it
+     * did.
+     */
+    private boolean redirectedToServerName(ChannelHandlerContext ctx, HttpRequest request, RequestTarget target) {
+        String location = hostCheck.active() ? hostCheck.parentDomainRedirect(request, target.originForm()) : null;
+        if (location == null) {
+            return false;
+        }
+        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.FRONT);
+        FullHttpResponse redirect = ErrorResponses.of(HttpResponseStatus.MOVED_PERMANENTLY, true);
+        redirect.headers().set(HttpHeaderNames.LOCATION, location);
+        ErrorResponses.send(ctx, redirect);
+        return true;
     }
 
     /** Refuses a request for a Host the site does not serve ({@link HostCheck}); true when it did. */

@@ -55,8 +55,9 @@ public final class ErrorResponses {
     }
 
     /**
-     * The answer to {@code failure}, reported first ({@link #report}): {@code 502 Bad Gateway (error id ...)}, the
-     * id in {@value #ERROR_ID_HEADER}, and {@code Retry-After} on a 503.
+     * The answer to {@code failure}, reported first ({@link #report}): {@code 502 Bad Gateway (error id ...)}, or the
+     * {@code --error-document} page of its status for a client that asks for HTML ({@link ErrorPages}); the id in
+     * {@value #ERROR_ID_HEADER}, and {@code Retry-After} on a 503.
      */
     public static FullHttpResponse of(Channel client, Failure failure, boolean close) {
         String id = report(client, failure, null);
