@@ -241,16 +241,17 @@ public final class CommandLineParser {
                     + " WebSocket is tunnelled)");
         }
 
+        SiteConfig site = SiteOptions.site(o, appRoot, aliases, problems);
         ReloadConfig r = ReloadConfig.defaults();
         ReloadConfig reload = check(problems, r, () -> new ReloadConfig(
                 o.onHup == null ? r.onHup() : ReloadConfig.OnHup.parse(o.onHup),
-                o.reloadProbePath == null ? r.probePath() : o.reloadProbePath,
+                // a mounted application answers nothing outside its mount point (gunicorn fails there with a 500)
+                o.reloadProbePath != null ? o.reloadProbePath : site.mounted() ? site.mountPoint() : r.probePath(),
                 o.maximumRequests == null ? r.maximumRequests() : nonNegativeLong("--maximum-requests", o.maximumRequests),
                 seconds("--restart-interval", o.restartInterval, r.restartInterval()),
                 o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit)),
                 o.reloadOnChanges));
         ChildEnvironment childEnvironment = childEnvironment(o, appRoot, problems);
-        SiteConfig site = SiteOptions.site(o, appRoot, aliases, problems);
         LogLevel logLevel = check(problems, LogLevel.WARN, () -> logLevel(o.logLevel));
         IoTransport transport = check(problems, IoTransport.AUTO, () -> IoTransport.parse(o.transport));
         if (child.isEmpty() && application.isEmpty() && applicationPort.isPresent()) {

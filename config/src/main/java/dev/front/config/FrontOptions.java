@@ -236,7 +236,8 @@ final class FrontOptions {
     String onHup;
 
     @Option(names = "--reload-probe-path", paramLabel = "PATH",
-            description = "What a new child must answer below 500 before it gets traffic (default: /).")
+            description = "What a new child must answer below 500 before it gets traffic (default: --mount-point,"
+                    + " else /).")
     String reloadProbePath;
 
     @Option(names = "--maximum-requests", paramLabel = "N",

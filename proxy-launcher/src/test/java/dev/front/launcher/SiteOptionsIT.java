@@ -138,7 +138,8 @@ class SiteOptionsIT {
     void theApplicationUnderTheMountPointGetsItAsScriptName(String server) throws Exception {
         assumeTrue(!server.equals("uwsgi") || Files.isExecutable(Path.of("/usr/bin/uwsgi")), "uwsgi is not installed");
         serverArgs("--server " + server + " --mount-point /app/ --url-alias /static static app.wsgi");
-        try (FrontProcess front = FrontProcess.start(List.of(), Map.of(), app)) {
+        int admin = FrontProcess.freePort();
+        try (FrontProcess front = FrontProcess.start(List.of("--admin-port", Integer.toString(admin)), Map.of(), app)) {
             awaitStatus(front, "localhost", "/app/", 200);
             assertThat(get(front, "localhost", "/app/x/y").bodyText()).isEqualTo("/app|/x/y");
             assertThat(get(front, "localhost", "/app").bodyText()).isEqualTo("/app|");
@@ -150,6 +151,12 @@ class SiteOptionsIT {
             assertThat(get(front, "localhost", "/").status()).isEqualTo(404);
             assertThat(Files.readString(app.resolve("seen.log"))).contains("/app|/x/y")
                     .doesNotContain("apple", "static");
+            // a new child is probed at the mount point, where it answers (gunicorn fails with a 500 outside it)
+            try (RawHttp http = RawHttp.connect(admin, 60_000)) {
+                http.send("POST /reload HTTP/1.1\r\nHost: localhost\r\nContent-Length: 0\r\n\r\n");
+                assertThat(http.read().bodyText()).as(front::stderr).startsWith("{\"result\":\"replaced\"");
+            }
+            assertThat(get(front, "localhost", "/app/after").bodyText()).isEqualTo("/app|/after");
         }
     }
 
