@@ -247,10 +247,12 @@ public final class CommandLineParser {
                     + " WebSocket is tunnelled)");
         }
 
+        SiteConfig site = SiteOptions.site(o, appRoot, aliases, problems);
         ReloadConfig r = ReloadConfig.defaults();
         ReloadConfig reload = check(problems, r, () -> new ReloadConfig(
                 o.onHup == null ? r.onHup() : ReloadConfig.OnHup.parse(o.onHup),
-                o.reloadProbePath == null ? r.probePath() : o.reloadProbePath,
+                // a mounted application answers nothing outside its mount point (gunicorn fails there with a 500)
+                o.reloadProbePath != null ? o.reloadProbePath : site.mounted() ? site.mountPoint() : r.probePath(),
                 o.maximumRequests == null ? r.maximumRequests() : nonNegativeLong("--maximum-requests", o.maximumRequests),
                 seconds("--restart-interval", o.restartInterval, r.restartInterval()),
                 o.memoryLimit == null ? r.memoryLimit() : Optional.of(ReloadConfig.MemoryLimit.parse(o.memoryLimit)),
@@ -274,6 +276,10 @@ public final class CommandLineParser {
             problems.add("--upstream: " + o.upstream
                     + " (expected: either --upstream or an application to run, not both)");
         }
+        if (site.mounted() && application.flatMap(ApplicationConfig::server).orElse(null) == ServerKind.UVICORN) {
+            problems.add("--mount-point: " + site.mountPoint() + " (expected: --server gunicorn, waitress, uwsgi or"
+                    + " mod_wsgi; uvicorn's WSGI interface always gives the application an empty SCRIPT_NAME)");
+        }
         if (!problems.isEmpty()) {
             throw new UsageException(problems);
         }
@@ -281,7 +287,7 @@ public final class CommandLineParser {
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, o.http2,
                 application, appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment, tls,
-                o.compressResponses);
+                o.compressResponses, site);
     }
 
     /** {@code --setenv}, {@code --working-directory} and {@code --python-path}, relative paths from the app root. */

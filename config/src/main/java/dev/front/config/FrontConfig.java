@@ -32,6 +32,7 @@ import java.util.OptionalInt;
  * @param childEnvironment the child's extra variables, working directory and {@code PYTHONPATH} entries
  * @param tls             the TLS listener ({@code --https-port}), if any
  * @param compressResponses whether responses are compressed for clients that accept it ({@code --compress-responses})
+ * @param site            host names, mount point, document root, error documents and the client cap
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
@@ -41,7 +42,7 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
                           java.util.Map<String, String> userVars, String requestIdHeader,
                           Optional<OffloadConfig> offload, ReloadConfig reload,
                           ChildEnvironment childEnvironment, Optional<TlsConfig> tls,
-                          boolean compressResponses) {
+                          boolean compressResponses, SiteConfig site) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);
@@ -63,6 +64,14 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
      */
     public boolean spawnsChild() {
         return spawns(childCommand, application);
+    }
+
+    /**
+     * The front's own name when it needs one (an absolute redirect of its own): {@code --server-name}, if given;
+     * else the Host of the request is the only name there is.
+     */
+    public java.util.Optional<String> serverName() {
+        return site.serverName();
     }
 
     /** True when requests that match no alias have somewhere to go. */

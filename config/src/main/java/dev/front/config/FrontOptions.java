@@ -52,6 +52,41 @@ final class FrontOptions {
     @Option(names = "--directory-index", paramLabel = "NAME", description = "Index file of a directory (default: index.html).")
     String directoryIndex = "index.html";
 
+    @Option(names = "--server-name", paramLabel = "NAME",
+            description = "The site's host name: a request for any other Host (port aside) gets 421 before the"
+                    + " child sees it; a www. name also redirects its parent domain to itself (default: every Host"
+                    + " is served).")
+    String serverName;
+
+    @Option(names = "--server-alias", paramLabel = "NAME",
+            description = "Another host name of the site, * and ? as wildcards, e.g. *.example.com (repeatable;"
+                    + " with --server-name).")
+    List<String> serverAliases = new ArrayList<>();
+
+    @Option(names = "--allow-localhost",
+            description = "With --server-name, clients connecting from a loopback address may use any Host.")
+    boolean allowLocalhost;
+
+    @Option(names = "--mount-point", paramLabel = "URL-PATH",
+            description = "The application's URL prefix, its SCRIPT_NAME; outside it only aliases are served, the"
+                    + " rest is 404 (default: /).")
+    String mountPoint;
+
+    @Option(names = "--document-root", paramLabel = "DIR",
+            description = "A file that exists in DIR is served at its URL; anything else goes to the application; a"
+                    + " relative DIR is relative to --app-root.")
+    String documentRoot;
+
+    @Option(names = "--error-document", arity = "2", paramLabel = "STATUS URL-PATH", hideParamSyntax = true,
+            description = "The page, served by an alias or --document-root, of the front's own answers with this"
+                    + " status to clients that accept text/html; {error_id} in it becomes the error id (repeatable).")
+    List<String> errorDocuments = new ArrayList<>();
+
+    @Option(names = "--max-clients", paramLabel = "N",
+            description = "Client connections open at once; one more is answered 503 with Retry-After and closed"
+                    + " (default: no cap).")
+    String maxClients;
+
     @Option(names = "--request-id-header", paramLabel = "NAME",
             description = "Header that carries each request's id to the child and back to the client (default:"
                     + " X-Request-ID); kept from a --trust-proxy peer, made by the front otherwise.")
@@ -252,7 +287,8 @@ final class FrontOptions {
     String onHup;
 
     @Option(names = "--reload-probe-path", paramLabel = "PATH",
-            description = "What a new child must answer below 500 before it gets traffic (default: /).")
+            description = "What a new child must answer below 500 before it gets traffic (default: --mount-point,"
+                    + " else /).")
     String reloadProbePath;
 
     @Option(names = "--maximum-requests", paramLabel = "N",

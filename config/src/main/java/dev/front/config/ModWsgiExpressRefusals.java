@@ -35,14 +35,6 @@ final class ModWsgiExpressRefusals {
                 "--ssl-ca-certificate-file", "--ssl-verify-client");
         notYet("the child is told the scheme and port (X-Forwarded-Proto, X-Forwarded-Port), not TLS details",
                 "--ssl-environment");
-        notYet("every Host is served for now; check the host at the router", "--server-name", "--server-alias",
-                "--allow-localhost");
-        notYet("the application is served at /; mount it under a prefix in the child's own settings",
-                "--mount-point");
-        notYet("use --url-alias URL-PATH DIR for the directories that hold static files", "--document-root");
-        notYet("the front's own error answers are plain text", "--error-document");
-        notYet("the front does not cap client connections; --max-concurrency caps the requests sent to the child",
-                "--max-clients");
 
         refused("the application runs in the child's main interpreter; give a process per application",
                 "--application-group");

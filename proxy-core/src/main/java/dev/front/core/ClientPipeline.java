@@ -2,16 +2,20 @@ package dev.front.core;
 
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
+import dev.front.core.alias.DocumentRoot;
 import dev.front.core.alias.Router;
 import dev.front.core.compress.Compressors;
 import dev.front.core.compress.ResponseCompressor;
+import dev.front.core.connection.ClientCap;
+import dev.front.core.connection.ErrorPages;
 import dev.front.core.connection.HandlerNames;
-import dev.front.core.h2.Http2Pipelines;
-import dev.front.core.h2.PrefaceDetector;
 import dev.front.core.connection.KeepAliveHandler;
 import dev.front.core.connection.ListenerFacts;
+import dev.front.core.connection.RequestAttributes;
 import dev.front.core.connection.RequestIdHandler;
 import dev.front.core.connection.RequestWaitHandler;
+import dev.front.core.h2.Http2Pipelines;
+import dev.front.core.h2.PrefaceDetector;
 import dev.front.core.http.ClientCodec;
 import dev.front.core.http.ObsFoldHandler;
 import dev.front.core.observe.RequestObserver;
@@ -32,51 +36,62 @@ import java.util.List;
  * the compression of relayed responses (with {@code --compress-responses}) and the router that answers; on the TLS
  * listener the TLS handlers come first and the rest once the handshake is done. With {@code --http2} a connection
  * that opens with the HTTP/2 preface, or a TLS one whose ALPN chose h2, becomes an HTTP/2 connection instead, whose
- * streams each get the request handlers ({@link #addHttp2}). Shared by every connection of one listener: it holds
- * only what is the same for all of them.
+ * streams each get the request handlers ({@link #addHttp2}). One per listener: it holds only what is the same for
+ * all of that listener's connections.
  */
 final class ClientPipeline extends ChannelInitializer<Channel> {
 
+    /**
+     * What both listeners' connections share.
+     *
+     * @param clients      every open client connection, so that stopping can drain them
+     * @param compressors  {@code --compress-responses}: the codings to offer; {@code null} when off
+     * @param documentRoot {@code --document-root}, or {@code null}
+     * @param cap          {@code --max-clients} over both listeners, or {@code null}
+     * @param errorPages   {@code --error-document}'s pages, or {@code null}
+     */
+    record Shared(FrontConfig config, Router router, AliasService aliasService, ForwardingService forwarding,
+                  RequestObserver observer, ChannelGroup clients, Compressors compressors, DocumentRoot documentRoot,
+                  ClientCap cap, ErrorPages errorPages) {
+    }
+
+    private final Shared shared;
     private final FrontConfig config;
-    private final Router router;
-    private final AliasService aliasService;
-    private final ForwardingService forwarding;
-    private final RequestObserver observer;
-    /** Every open client connection, so that stopping can drain them. */
-    private final ChannelGroup clients;
     /** What this pipeline's listener is: plain or TLS, its port, whether it reads forwarding headers. */
     private final ListenerFacts listener;
     /** {@code null} on the plain listener. */
     private final TlsTermination tls;
     /** {@code --https-only} on the plain listener; else {@code null}. */
     private final HttpsRedirect redirect;
-    /** {@code --compress-responses}: the codings to offer; {@code null} when off. */
-    private final Compressors compressors;
 
-    ClientPipeline(FrontConfig config, Router router, AliasService aliasService, ForwardingService forwarding,
-                   RequestObserver observer, ChannelGroup clients, ListenerFacts listener, TlsTermination tls,
-                   HttpsRedirect redirect, Compressors compressors) {
-        this.config = config;
-        this.router = router;
-        this.aliasService = aliasService;
-        this.forwarding = forwarding;
-        this.observer = observer;
-        this.clients = clients;
+    ClientPipeline(Shared shared, ListenerFacts listener, TlsTermination tls, HttpsRedirect redirect) {
+        this.shared = shared;
+        this.config = shared.config();
         this.listener = listener;
         this.tls = tls;
         this.redirect = redirect;
-        this.compressors = compressors;
     }
 
     @Override
     protected void initChannel(Channel ch) {
-        clients.add(ch);
-        ch.attr(ListenerFacts.KEY).set(listener);
+        if (shared.cap() != null && !shared.cap().admit(ch)) {
+            return;
+        }
+        shared.clients().add(ch);
+        connectionFacts(ch);
         if (tls != null) {
             // once the handshake is done, what ALPN chose
             tls.addTo(ch.pipeline(), this::addHttp1, config.http2() ? this::addHttp2Connection : null);
         } else {
             addHttp1(ch.pipeline());
+        }
+    }
+
+    /** What the handlers of a connection, or of an HTTP/2 stream, read from their channel. */
+    private void connectionFacts(Channel ch) {
+        ch.attr(ListenerFacts.KEY).set(listener);
+        if (shared.errorPages() != null) {
+            ch.attr(RequestAttributes.ERROR_PAGES).set(shared.errorPages());
         }
     }
 
@@ -104,11 +119,12 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     private void addRequestHandlers(ChannelPipeline p) {
         p.addLast(HandlerNames.REQUEST_ID,
                 new RequestIdHandler(config.requestIdHeader(), config.forwarded().networks()));
-        p.addLast(HandlerNames.OBSERVER, observer.newHandler());
-        if (compressors != null) {
-            p.addLast(HandlerNames.COMPRESS, new ResponseCompressor(compressors));
+        p.addLast(HandlerNames.OBSERVER, shared.observer().newHandler());
+        if (shared.compressors() != null) {
+            p.addLast(HandlerNames.COMPRESS, new ResponseCompressor(shared.compressors()));
         }
-        p.addLast(HandlerNames.ROUTER, new RouterHandler(router, aliasService, forwarding, config.limits(), redirect));
+        p.addLast(HandlerNames.ROUTER, new RouterHandler(shared.router(), shared.aliasService(), shared.forwarding(),
+                config.limits(), redirect, config.site(), shared.documentRoot()));
     }
 
     /** The connection opened with the HTTP/2 preface: HTTP/1.1's handlers go, the observer stays to count it. */
@@ -128,7 +144,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
 
     /** A TLS connection whose ALPN chose h2: the connection's observer (which counts it) and HTTP/2 behind it. */
     private void addHttp2Connection(ChannelPipeline p) {
-        p.addLast(HandlerNames.OBSERVER, observer.newHandler());
+        p.addLast(HandlerNames.OBSERVER, shared.observer().newHandler());
         addHttp2(p);
     }
 
@@ -141,7 +157,7 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         Http2Pipelines.addConnection(p, config.limits(), new ChannelInitializer<Http2StreamChannel>() {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
-                stream.attr(ListenerFacts.KEY).set(listener); // each stream is a request on this listener
+                connectionFacts(stream); // each stream is a request on this listener
                 ChannelPipeline sp = stream.pipeline();
                 Http2Pipelines.addStreamCodec(sp);
                 sp.addLast(HandlerNames.FLOW, new FlowControlHandler());

@@ -2,8 +2,11 @@ package dev.front.core;
 
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
+import dev.front.core.alias.DocumentRoot;
 import dev.front.core.alias.Router;
 import dev.front.core.compress.Compressors;
+import dev.front.core.connection.ClientCap;
+import dev.front.core.connection.ErrorPages;
 import dev.front.core.connection.Drain;
 import dev.front.core.connection.HandlerNames;
 import dev.front.core.connection.ListenerFacts;
@@ -28,20 +31,19 @@ import java.time.Duration;
 import java.util.concurrent.TimeUnit;
 
 /**
- * The public listeners (plain, and TLS with {@code --https-port}): binds, gives each client connection its pipeline ({@link ClientPipeline}), and stops accepting
- * on demand.
+ * The public listeners (plain, and TLS with {@code --https-port}): binds, gives each client connection its pipeline
+ * ({@link ClientPipeline}), and stops accepting on demand.
  */
 public final class FrontServer implements AutoCloseable {
 
     private final FrontConfig config;
     private final Transport transport;
     private final EventLoopGroup group;
-    private final Router router;
-    private final AliasService aliasService;
-    private final ForwardingService forwarding;
     private final RequestObserver observer;
-    /** {@code --compress-responses}: the codings whose libraries loaded, shared by both listeners; else null. */
-    private final Compressors compressors;
+    /** What both listeners' connections share: the router, the services, the caches and the client cap. */
+    private final ClientPipeline.Shared shared;
+    /** {@code --document-root}, or {@code null}; closed with the server. */
+    private final DocumentRoot documentRoot;
     private final ChannelGroup clients = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     /** {@code null} without {@code --https-port}. */
     private final TlsTermination tls;
@@ -70,16 +72,18 @@ public final class FrontServer implements AutoCloseable {
         this.config = config;
         this.transport = transport;
         this.group = group;
-        this.router = new Router(config.aliases());
-        this.aliasService = aliasService;
-        this.forwarding = forwarding;
         this.observer = observer;
-        this.compressors = config.compressResponses() ? Compressors.load() : null;
+        this.documentRoot = config.site().documentRoot().map(DocumentRoot::new).orElse(null);
+        ErrorPages pages = new ErrorPages(config.site().errorDocuments());
+        this.shared = new ClientPipeline.Shared(config, new Router(config.aliases()), aliasService, forwarding, observer, clients,
+                config.compressResponses() ? Compressors.load() : null, documentRoot,
+                config.site().maxClients() > 0
+                        ? new ClientCap(config.site().maxClients(), observer.metrics()::clientRefused) : null,
+                pages.isEmpty() ? null : pages);
     }
 
     public void start() throws InterruptedException {
-        listener = bootstrap(new ClientPipeline(config, router, aliasService, forwarding, observer, clients,
-                ListenerFacts.plain(config.port()), null, redirect, compressors))
+        listener = bootstrap(new ClientPipeline(shared, ListenerFacts.plain(config.port()), null, redirect))
                 .bind(config.host(), config.port()).sync().channel();
     }
 
@@ -90,8 +94,7 @@ public final class FrontServer implements AutoCloseable {
     public void startTls() throws InterruptedException {
         int port = config.tls().orElseThrow().httpsPort();
         ListenerFacts facts = new ListenerFacts(true, port, config.tls().get().trustProxyHeadersOnHttps());
-        tlsListener = bootstrap(new ClientPipeline(config, router, aliasService, forwarding, observer, clients,
-                facts, tls, null, compressors))
+        tlsListener = bootstrap(new ClientPipeline(shared, facts, tls, null))
                 .bind(config.host(), port).sync().channel();
     }
 
@@ -155,5 +158,8 @@ public final class FrontServer implements AutoCloseable {
     public void close() {
         stopAccepting();
         clients.close().awaitUninterruptibly(1, TimeUnit.SECONDS);
+        if (documentRoot != null) {
+            documentRoot.close();
+        }
     }
 }

@@ -1,11 +1,14 @@
 package dev.front.core;
 
 import dev.front.config.Limits;
+import dev.front.config.SiteConfig;
 import dev.front.core.alias.AliasRequest;
 import dev.front.core.alias.AliasService;
+import dev.front.core.alias.DocumentRoot;
 import dev.front.core.alias.Router;
 import dev.front.core.alias.StaticExchange;
 import dev.front.core.connection.Drain;
+import dev.front.core.connection.ErrorPages;
 import dev.front.core.connection.ErrorResponses;
 import dev.front.core.connection.Exchange;
 import dev.front.core.connection.LingeringClose;
@@ -13,6 +16,7 @@ import dev.front.core.connection.RequestAttributes;
 import dev.front.core.connection.RequestWaitHandler;
 import dev.front.core.connection.RouteKind;
 import dev.front.core.http.Failure;
+import dev.front.core.http.HostCheck;
 import dev.front.core.http.RequestChecks;
 import dev.front.core.http.RequestTarget;
 import dev.front.core.tls.HttpsRedirect;
@@ -22,6 +26,7 @@ import io.netty.channel.ChannelHandlerContext;
 import io.netty.channel.ChannelInboundHandlerAdapter;
 import io.netty.channel.ChannelPromise;
 import io.netty.handler.codec.DecoderResult;
+import io.netty.handler.codec.http.FullHttpResponse;
 import io.netty.handler.codec.http.HttpContent;
 import io.netty.handler.codec.http.HttpHeaderNames;
 import io.netty.handler.codec.http.HttpMethod;
@@ -45,6 +50,11 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private final AliasService aliasService;
     private final ForwardingService forwarding;
     private final HttpsRedirect redirect;
+    private final HostCheck hostCheck;
+    /** {@code --document-root}, or {@code null}. */
+    private final DocumentRoot documentRoot;
+    /** {@code --mount-point}: the application's URL prefix without a trailing slash, or {@code null} for {@code /}. */
+    private final String mountPoint;
     /** A static exchange's bounds on a request body it drains: {@code --body-timeout}, {@code --limit-request-body}. */
     private final long bodyTimeoutNanos;
     private final long limitRequestBody;
@@ -56,15 +66,19 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     private boolean rejecting;
 
     /**
-     * @param forwarding {@code null} when the front forwards nowhere (only aliases are served)
-     * @param redirect   {@code --https-only} on the plain listener, else {@code null}
+     * @param forwarding   {@code null} when the front forwards nowhere (only aliases are served)
+     * @param redirect     {@code --https-only} on the plain listener, else {@code null}
+     * @param documentRoot {@code --document-root}, shared by every connection; {@code null} without one
      */
     RouterHandler(Router router, AliasService aliasService, ForwardingService forwarding, Limits limits,
-                  HttpsRedirect redirect) {
+                  HttpsRedirect redirect, SiteConfig site, DocumentRoot documentRoot) {
         this.redirect = redirect;
         this.router = router;
         this.aliasService = aliasService;
         this.forwarding = forwarding;
+        this.documentRoot = documentRoot;
+        this.hostCheck = new HostCheck(site);
+        this.mountPoint = site.mounted() ? site.mountPoint() : null;
         this.bodyTimeoutNanos = limits.bodyTimeout().toNanos();
         this.limitRequestBody = limits.limitRequestBody();
     }
@@ -113,6 +127,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
     }
 
     private void begin(ChannelHandlerContext ctx, HttpRequest request) {
+        if (ctx.channel().hasAttr(RequestAttributes.ERROR_PAGES)) {
+            ctx.channel().attr(RequestAttributes.WANTS_HTML).set(ErrorPages.wantsHtml(request));
+        }
         RequestWaitHandler wait = ctx.pipeline().get(RequestWaitHandler.class);
         if (wait != null) {
             wait.disarm();
@@ -132,6 +149,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         ChannelPromise done = ctx.newPromise();
         done.addListener((ChannelFutureListener) f -> {
             exchange = null;
+            if (ctx.channel().hasAttr(RequestAttributes.WANTS_HTML)) {
+                ctx.channel().attr(RequestAttributes.WANTS_HTML).set(null); // a later head timeout asked for nothing
+            }
             if (LingeringClose.lingering(ctx.channel()) && !draining) {
                 return; // the response ended the connection: no next request is read, what comes is drained
             }
@@ -147,6 +167,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             }
         });
         if (request.method().equals(HttpMethod.OPTIONS) && request.uri().equals("*") && forwarding != null) {
+            if (misdirected(ctx, request)) {
+                return;
+            }
             exchange = forwarding.start(ctx, request, "*", () -> requestRead(ctx), done);
             exchange.begin();
             return;
@@ -162,6 +185,9 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         if (target.authority() != null) {
             request.headers().set(HttpHeaderNames.HOST, target.authority()); // absolute-form: its authority wins
         }
+        if (redirectedToServerName(ctx, request, target) || misdirected(ctx, request)) {
+            return; // before any route: aliases are behind the server name too
+        }
         if (redirect != null && redirect.redirects(ctx, request)) {
             ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.FRONT);
             String originForm = target.originForm();
@@ -171,17 +197,113 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
             return;
         }
         AliasRequest alias = router.route(target);
-        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwarding != null));
+        if (alias == null && documentRoot != null && !target.path().endsWith("/")) {
+            exchange = new DocumentRootLookup(ctx, request, target, done); // a URL ending in / names no file
+            exchange.begin();
+            return;
+        }
+        dispatch(ctx, request, target, alias, done);
+    }
+
+    /** Starts the exchange of a request the checks let through: an alias, the application, or the front's 404. */
+    private void dispatch(ChannelHandlerContext ctx, HttpRequest request, RequestTarget target, AliasRequest alias,
+                          ChannelPromise done) {
+        // outside --mount-point only aliases are served, as in mod_wsgi-express: the rest is the front's 404
+        boolean forwards = forwarding != null && (mountPoint == null || underMountPoint(target.path()));
+        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.of(alias != null, forwards));
         if (alias != null) {
             exchange = new StaticExchange(ctx, request, alias, aliasService, () -> requestRead(ctx), done,
                     bodyTimeoutNanos, limitRequestBody);
-        } else if (forwarding != null) {
+        } else if (forwards) {
             exchange = forwarding.start(ctx, request, target.originForm(), () -> requestRead(ctx), done);
         } else {
             exchange = new StaticExchange(ctx, request, null, NOT_FOUND, () -> requestRead(ctx), done,
                     bodyTimeoutNanos, limitRequestBody);
         }
         exchange.begin();
+    }
+
+    /**
+     * Waits for {@link DocumentRoot#hasFile}, then hands the request to the static file service or the rest of the
+     * routes. Nothing is read meanwhile (auto-read is off and no read is asked for), so no content comes to it.
+     */
+    private final class DocumentRootLookup implements Exchange {
+
+        private final ChannelHandlerContext ctx;
+        private final HttpRequest request;
+        private final RequestTarget target;
+        private final ChannelPromise done;
+
+        DocumentRootLookup(ChannelHandlerContext ctx, HttpRequest request, RequestTarget target, ChannelPromise done) {
+            this.ctx = ctx;
+            this.request = request;
+            this.target = target;
+            this.done = done;
+        }
+
+        @Override
+        public void begin() {
+            documentRoot.hasFile(target.path()).whenComplete((found, error) -> ctx.executor().execute(() -> {
+                if (exchange != this) {
+                    return; // the client left, or the front is stopping, while the file system answered
+                }
+                if (error != null) {
+                    reject(ctx, Failure.staticFiles(HttpResponseStatus.SERVICE_UNAVAILABLE,
+                            "no thread free to look up a file in --document-root"));
+                } else {
+                    dispatch(ctx, request, target,
+                            found ? new AliasRequest(documentRoot.alias(), target.path(), target.rawQuery()) : null,
+                            done);
+                }
+            }));
+        }
+
+        @Override
+        public void content(HttpContent content) {
+            content.release();
+        }
+
+        @Override
+        public void abort() {
+            // the look-up's answer finds another exchange, or none, and does nothing
+        }
+    }
+
+    /**
+     * Answers a request for the parent domain of a {@code www.} server name with a 301 to that name
+     * ({@link HostCheck#parentDomainRedirect}), closing the connection after it (a body is not read); true when it
+     * did.
+     */
+    private boolean redirectedToServerName(ChannelHandlerContext ctx, HttpRequest request, RequestTarget target) {
+        String location = hostCheck.active() ? hostCheck.parentDomainRedirect(request, target.originForm()) : null;
+        if (location == null) {
+            return false;
+        }
+        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.FRONT);
+        FullHttpResponse redirect = ErrorResponses.of(HttpResponseStatus.MOVED_PERMANENTLY, true);
+        redirect.headers().set(HttpHeaderNames.LOCATION, location);
+        ErrorResponses.send(ctx, redirect);
+        return true;
+    }
+
+    /** Refuses a request for a Host the site does not serve ({@link HostCheck}); true when it did. */
+    private boolean misdirected(ChannelHandlerContext ctx, HttpRequest request) {
+        if (!hostCheck.active()) {
+            return false;
+        }
+        Failure refusal = hostCheck.refusal(request, ctx.channel().remoteAddress());
+        if (refusal == null) {
+            return false;
+        }
+        ctx.channel().attr(RequestAttributes.ROUTE).set(RouteKind.FRONT);
+        reject(ctx, refusal);
+        return true;
+    }
+
+    /** The mount point itself or a path below it, whole segments only ({@code /app}, {@code /app/x}, not {@code /apple}). */
+    private boolean underMountPoint(String path) {
+        return path.startsWith(mountPoint)
+                && (path.length() == mountPoint.length() || path.charAt(mountPoint.length()) == '/');
     }
 
     /** The request cannot be framed or trusted: answer and close, so nothing after it is ever read. */

@@ -94,6 +94,7 @@ record ChildCommand(List<String> argvTemplate, Map<String, String> baseEnvironme
             throws UnavailableException {
         ChildEnvironment child = config.childEnvironment();
         Map<String, String> environment = new HashMap<>(inherited);
+        environment.putAll(ServerPreset.mountEnvironment(config.site().mountPoint()));
         environment.putAll(child.variables());
         List<String> pythonPath = new ArrayList<>();
         child.pythonPath().forEach(dir -> pythonPath.add(dir.toString()));
@@ -122,7 +123,7 @@ record ChildCommand(List<String> argvTemplate, Map<String, String> baseEnvironme
         }
         withPythonPath(environment, pythonPath);
         List<String> argv = ServerPreset.argv(kind, program(kind, pythons, inherited), app, appRoot, child,
-                config.childCommand(), address instanceof ChildSocket);
+                config.childCommand(), address instanceof ChildSocket, config.site().mountPoint());
         return new ChildCommand(argv, Map.copyOf(environment), child.workingDirectory(),
                 ServerPreset.stopSignal(kind));
     }

@@ -46,6 +46,17 @@ final class ServerPreset {
      */
     static List<String> argv(ServerKind kind, List<String> program, ApplicationConfig app, Path appRoot,
                              ChildEnvironment child, List<String> extra, boolean socket) {
+        return argv(kind, program, app, appRoot, child, extra, socket, "/");
+    }
+
+    /**
+     * @param mountPoint {@code --mount-point}: the URL prefix the server must give the application as
+     *                   {@code SCRIPT_NAME} (the front forwards the whole path); {@code /} for none. gunicorn takes it
+     *                   from the environment ({@link #mountEnvironment}), the others from an option of their own.
+     */
+    static List<String> argv(ServerKind kind, List<String> program, ApplicationConfig app, Path appRoot,
+                             ChildEnvironment child, List<String> extra, boolean socket, String mountPoint) {
+        boolean mounted = !mountPoint.equals("/");
         if (socket && !listensOnSocket(Optional.of(kind))) {
             throw new IllegalArgumentException(kind.optionName() + " cannot listen on a Unix socket");
         }
@@ -74,6 +85,9 @@ final class ServerPreset {
                         : List.of("--listen=127.0.0.1:{port}", "--trusted-proxy=127.0.0.1"));
                 argv.add("--trusted-proxy-headers=x-forwarded-for x-forwarded-proto x-forwarded-port");
                 app.threads().ifPresent(n -> argv.add("--threads=" + n));
+                if (mounted) {
+                    argv.add("--url-prefix=" + mountPoint); // SCRIPT_NAME, and the rest of the path as PATH_INFO
+                }
                 argv.add(moduleSpec);
             }
             case UWSGI -> {
@@ -83,7 +97,14 @@ final class ServerPreset {
                         "--die-on-term", "--need-app", "--chdir", directory));
                 app.processes().ifPresent(n -> argv.addAll(List.of("--processes", Integer.toString(n))));
                 app.threads().ifPresent(n -> argv.addAll(List.of("--threads", Integer.toString(n))));
-                if (script) {
+                if (mounted) {
+                    // --mount with --manage-script-name: uWSGI splits SCRIPT_NAME off the path by the mount's prefix
+                    argv.addAll(List.of("--manage-script-name", "--mount", mountPoint + "="
+                            + (script ? scriptFile : app.moduleSpec())));
+                    if (script) {
+                        argv.addAll(List.of("--callable", app.callable()));
+                    }
+                } else if (script) {
                     argv.addAll(List.of("--wsgi-file", scriptFile, "--callable", app.callable()));
                 } else {
                     argv.addAll(List.of("--module", app.moduleSpec()));
@@ -111,6 +132,9 @@ final class ServerPreset {
                 app.threads().ifPresent(n -> argv.addAll(List.of("--threads", Integer.toString(n))));
                 // its daemon processes start in their own directory and path: say both with its own options
                 argv.addAll(List.of("--working-directory", directory));
+                if (mounted) {
+                    argv.addAll(List.of("--mount-point", mountPoint));
+                }
                 child.pythonPath().forEach(dir -> argv.addAll(List.of("--python-path", dir.toString())));
                 argv.addAll(List.of("--application-type", script ? "script" : "module",
                         "--callable-object", app.callable(), script ? scriptFile : app.entryPoint()));
@@ -118,6 +142,15 @@ final class ServerPreset {
         }
         argv.addAll(extra);
         return argv;
+    }
+
+    /**
+     * gunicorn's way to a mount point: it takes {@code SCRIPT_NAME} from its own environment and strips it from
+     * the front of each path (gunicorn/http/wsgi.py). Given to every child of a mounted application, so that a
+     * gunicorn command of the user's own after {@code --} gets it too; other servers ignore the variable.
+     */
+    static Map<String, String> mountEnvironment(String mountPoint) {
+        return mountPoint.equals("/") ? Map.of() : Map.of("SCRIPT_NAME", mountPoint);
     }
 
     /** Environment the script loader needs (nothing for module applications or servers that read files). */

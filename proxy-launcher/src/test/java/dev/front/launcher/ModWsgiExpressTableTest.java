@@ -109,6 +109,13 @@ class ModWsgiExpressTableTest {
                 "wsgi.py");
         sample("--https-only", "--ssl-certificate", "site", "--https-port", "8443", "wsgi.py");
         sample("--hsts-policy", "max-age=60", "--ssl-certificate", "site", "--https-port", "8443", "wsgi.py");
+        sample("--server-name", "www.example.com", "wsgi.py");
+        sample("--server-alias", "*.example.com", "--server-name", "www.example.com", "wsgi.py");
+        sample("--allow-localhost", "--server-name", "www.example.com", "wsgi.py");
+        sample("--max-clients", "10", "wsgi.py");
+        sample("--document-root", "static", "wsgi.py");
+        sample("--mount-point", "/app", "wsgi.py");
+        sample("--error-document", "404", "/static/404.html", "--url-alias", "/static", "static", "wsgi.py");
     }
 
     @TempDir
@@ -118,6 +125,7 @@ class ModWsgiExpressTableTest {
     void application() throws IOException {
         Files.createDirectories(app.resolve("lib"));
         Files.createDirectories(app.resolve("static"));
+        Files.writeString(app.resolve("static/404.html"), "<p>not here</p>\n");
     }
 
     @Test

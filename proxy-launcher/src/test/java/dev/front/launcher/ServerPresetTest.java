@@ -8,6 +8,7 @@ import dev.front.config.ChildEnvironment;
 import dev.front.config.ServerKind;
 import java.nio.file.Path;
 import java.util.List;
+import java.util.Map;
 import java.util.Optional;
 import java.util.OptionalInt;
 import org.junit.jupiter.api.Test;
@@ -108,5 +109,31 @@ class ServerPresetTest {
                 .containsEntry("FRONT_WSGI_SCRIPT", "/srv/app/wsgi.py").containsEntry("FRONT_WSGI_CALLABLE", "app");
         assertThat(ServerPreset.argv(ServerKind.UWSGI, List.of("uwsgi"), script, ROOT, AT_ROOT, List.of(), false))
                 .contains("--wsgi-file", "wsgi.py", "--callable", "app", "--die-on-term");
+    }
+
+    @Test
+    void eachServerIsToldTheMountPointItsOwnWay() {
+        ApplicationConfig script = new ApplicationConfig("wsgi.py", ApplicationConfig.Type.SCRIPT, "app",
+                Optional.empty(), OptionalInt.empty(), OptionalInt.empty());
+        assertThat(ServerPreset.argv(ServerKind.WAITRESS, List.of("w"), module(1, 1), ROOT, AT_ROOT, List.of(), true,
+                "/app")).contains("--url-prefix=/app");
+        assertThat(ServerPreset.argv(ServerKind.UWSGI, List.of("uwsgi"), script, ROOT, AT_ROOT, List.of(), true,
+                "/app")).contains("--manage-script-name", "--callable", "app").containsSequence("--mount",
+                "/app=wsgi.py").doesNotContain("--wsgi-file");
+        assertThat(ServerPreset.argv(ServerKind.UWSGI, List.of("uwsgi"), module(1, 1), ROOT, AT_ROOT, List.of(), true,
+                "/app")).containsSequence("--mount", "/app=mysite.wsgi:application").doesNotContain("--module");
+        assertThat(ServerPreset.argv(ServerKind.MOD_WSGI, List.of("m"), script, ROOT, AT_ROOT, List.of(), false,
+                "/app")).containsSequence("--mount-point", "/app");
+        // gunicorn reads SCRIPT_NAME from its environment, and so gets no flag
+        assertThat(ServerPreset.argv(ServerKind.GUNICORN, List.of("g"), script, ROOT, AT_ROOT, List.of(), true,
+                "/app")).isEqualTo(ServerPreset.argv(ServerKind.GUNICORN, List.of("g"), script, ROOT, AT_ROOT,
+                List.of(), true));
+        assertThat(ServerPreset.mountEnvironment("/app")).containsExactly(Map.entry("SCRIPT_NAME", "/app"));
+        assertThat(ServerPreset.mountEnvironment("/")).isEmpty();
+        for (ServerKind kind : ServerKind.values()) {
+            assertThat(ServerPreset.argv(kind, List.of("s"), script, ROOT, AT_ROOT, List.of(), false, "/"))
+                    .as(kind.optionName() + " at /").isEqualTo(ServerPreset.argv(kind, List.of("s"), script, ROOT,
+                            AT_ROOT, List.of(), false));
+        }
     }
 }

@@ -39,10 +39,13 @@ public final class ErrorResponses {
     }
 
     private static FullHttpResponse of(HttpResponseStatus status, String text, boolean close) {
-        ByteBuf body = Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII);
+        return of(status, Unpooled.copiedBuffer(text, StandardCharsets.US_ASCII), HttpHeaderValues.TEXT_PLAIN, close);
+    }
+
+    private static FullHttpResponse of(HttpResponseStatus status, ByteBuf body, CharSequence type, boolean close) {
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status, body);
         response.headers()
-                .set(HttpHeaderNames.CONTENT_TYPE, HttpHeaderValues.TEXT_PLAIN + "; charset=utf-8")
+                .set(HttpHeaderNames.CONTENT_TYPE, type + "; charset=utf-8")
                 .set(HttpHeaderNames.CONTENT_LENGTH, body.readableBytes())
                 .set(HttpHeaderNames.CACHE_CONTROL, HttpHeaderValues.NO_STORE);
         if (close) {
@@ -52,14 +55,19 @@ public final class ErrorResponses {
     }
 
     /**
-     * The answer to {@code failure}, reported first ({@link #report}): {@code 502 Bad Gateway (error id ...)}, the
-     * id in {@value #ERROR_ID_HEADER}, and {@code Retry-After} on a 503.
+     * The answer to {@code failure}, reported first ({@link #report}): {@code 502 Bad Gateway (error id ...)}, or the
+     * {@code --error-document} page of its status for a client that asks for HTML ({@link ErrorPages}); the id in
+     * {@value #ERROR_ID_HEADER}, and {@code Retry-After} on a 503.
      */
     public static FullHttpResponse of(Channel client, Failure failure, boolean close) {
         String id = report(client, failure, null);
         HttpResponseStatus status = failure.status();
-        FullHttpResponse response = of(status, text(status, id, client.attr(RequestAttributes.REQUEST_ID).get()),
-                close);
+        ErrorPages pages = client.attr(RequestAttributes.ERROR_PAGES).get();
+        String page = pages == null || !Boolean.TRUE.equals(client.attr(RequestAttributes.WANTS_HTML).get()) ? null
+                : pages.page(status.code(), id);
+        FullHttpResponse response = page != null
+                ? of(status, Unpooled.copiedBuffer(page, StandardCharsets.UTF_8), HttpHeaderValues.TEXT_HTML, close)
+                : of(status, text(status, id, client.attr(RequestAttributes.REQUEST_ID).get()), close);
         failureHeaders(response.headers(), failure, id);
         return response;
     }

@@ -51,6 +51,8 @@ public final class HandlerNames {
     public static final String COMPRESS = "compress";
     public static final String ROUTER = "router";
     public static final String LINGER = "linger";
+    /** The only handler of a connection over {@code --max-clients}: its 503. */
+    public static final String CLIENT_CAP = "clientCap";
 
     public static final String H2_PREFACE = "h2Preface";
     public static final String H2_CODEC = "h2Codec";

@@ -29,6 +29,15 @@ public final class RequestAttributes {
      */
     public static final AttributeKey<Boolean> ENCODABLE = AttributeKey.valueOf("front.encodable");
 
+    /**
+     * The current request asks for HTML ({@link ErrorPages#wantsHtml}), set by the router for each request head and
+     * cleared when its exchange ends; only read when {@link #ERROR_PAGES} is set.
+     */
+    public static final AttributeKey<Boolean> WANTS_HTML = AttributeKey.valueOf("front.wantsHtml");
+
+    /** {@code --error-document}'s pages, set on each client connection when there are any. */
+    public static final AttributeKey<ErrorPages> ERROR_PAGES = AttributeKey.valueOf("front.errorPages");
+
     private RequestAttributes() {
     }
 }

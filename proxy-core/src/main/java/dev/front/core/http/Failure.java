@@ -76,6 +76,18 @@ public record Failure(HttpResponseStatus status, String kind, String cause) {
         return new Failure(HttpResponseStatus.BAD_REQUEST, "host", "Host " + clip(value) + " is not host[:port]");
     }
 
+    /**
+     * A Host that names none of {@code --server-name} and {@code --server-alias} ({@code null}: an HTTP/1.0 request
+     * without Host). 421 Misdirected Request (RFC 9110 15.5.20) says exactly that the request reached a server that
+     * does not serve that authority: unlike mod_wsgi-express's 403 it cannot be taken for the application denying
+     * access, and a client or router may retry it elsewhere.
+     */
+    public static Failure misdirected(String host, String serverName) {
+        return new Failure(HttpResponseStatus.MISDIRECTED_REQUEST, "server-name",
+                (host == null ? "HTTP/1.0 request without Host" : "Host " + clip(host))
+                        + " is not --server-name " + serverName + " or one of its --server-alias");
+    }
+
     public static Failure badTarget(String reason) {
         return new Failure(HttpResponseStatus.BAD_REQUEST, "target", "request target: " + clip(reason));
     }
@@ -131,6 +143,12 @@ public record Failure(HttpResponseStatus status, String kind, String cause) {
     public static Failure tooManyWebSockets(int max) {
         return new Failure(HttpResponseStatus.SERVICE_UNAVAILABLE, "websockets",
                 "WebSocket handshake over --max-websockets " + max);
+    }
+
+    /** A client connection over {@code --max-clients}, answered before its request is read. */
+    public static Failure tooManyClients(int max) {
+        return new Failure(HttpResponseStatus.SERVICE_UNAVAILABLE, "max-clients",
+                "client connection over --max-clients " + max);
     }
 
     /** The queue deadline passed while the request waited for a slot or for the child. */

@@ -60,6 +60,7 @@ public final class FrontMetrics {
     private final Counter[][] forwardingHeadersDropped =
             new Counter[ProxyHeader.values().length][ProxyHeaderPolicy.DropReason.values().length];
     private final Counter acceptErrors;
+    private final Counter clientsRefused;
 
     public FrontMetrics() {
         for (RouteKind route : RouteKind.values()) {
@@ -126,6 +127,8 @@ public final class FrontMetrics {
         acceptErrors = Counter.builder("front.accept.errors")
                 .description("Times accepting a client connection failed (out of descriptors and the like); "
                         + "the listener pauses after each").register(registry);
+        clientsRefused = Counter.builder("front.clients.refused")
+                .description("Client connections over --max-clients, answered 503 and closed").register(registry);
     }
 
     private Counter reloads(String result) {
@@ -268,6 +271,10 @@ public final class FrontMetrics {
                 .tag("certificate", certificateFile)
                 .strongReference(true)
                 .register(registry);
+    }
+
+    public void clientRefused() {
+        clientsRefused.increment();
     }
 
     /** Writes every meter in the Prometheus text format ({@link #CONTENT_TYPE}). */

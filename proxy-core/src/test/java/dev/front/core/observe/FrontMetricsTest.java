@@ -35,7 +35,8 @@ class FrontMetricsTest {
                 "front_child_up 0.0",
                 "front_orphans_reaped_total 0.0",
                 "front_access_log_dropped_total 0.0",
-                "front_accept_errors_total 0.0");
+                "front_accept_errors_total 0.0",
+                "front_clients_refused_total 0.0");
     }
 
     @Test
