@@ -23,6 +23,8 @@ public final class AotTraining {
 
     /** Enough rounds for the profiles of the request path to mean something, few enough to take seconds. */
     private static final int ROUNDS = 300;
+    /** Generous, for a loaded machine; but a training that cannot finish must not hold up bin/front for ever. */
+    private static final int TIMEOUT_MILLIS = 60_000;
 
     private AotTraining() {
     }
@@ -43,6 +45,8 @@ public final class AotTraining {
             awaitListening(admin);
             try (Socket client = new Socket(InetAddress.getLoopbackAddress(), port);
                  Socket operator = new Socket(InetAddress.getLoopbackAddress(), admin)) {
+                client.setSoTimeout(TIMEOUT_MILLIS);
+                operator.setSoTimeout(TIMEOUT_MILLIS);
                 for (int round = 0; round < ROUNDS; round++) {
                     exchange(client, "GET /static/file.bin HTTP/1.1\r\nHost: t\r\n\r\n");
                     exchange(client, "GET /static/file.bin HTTP/1.1\r\nHost: t\r\nRange: bytes=0-9\r\n\r\n");
@@ -79,7 +83,7 @@ public final class AotTraining {
     }
 
     private static void awaitListening(int port) throws Exception {
-        for (int i = 0; i < 500; i++) {
+        for (int i = 0; i < TIMEOUT_MILLIS / 20; i++) {
             try (Socket probe = new Socket(InetAddress.getLoopbackAddress(), port)) {
                 return;
             } catch (IOException notYet) {
