@@ -4,6 +4,8 @@ import dev.front.config.FrontConfig;
 import dev.front.core.observe.AccessLog;
 import dev.front.core.observe.AdminServer;
 import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.NoMetrics;
+import dev.front.core.observe.PrometheusMetrics;
 import dev.front.core.observe.ReadyState;
 import dev.front.core.observe.ReloadRequests;
 import dev.front.core.observe.RequestObserver;
@@ -23,7 +25,8 @@ import java.io.FileOutputStream;
 final class Operations implements AutoCloseable {
 
     private final FrontConfig config;
-    private final FrontMetrics metrics = new FrontMetrics();
+    /** Micrometer's registry only when the admin listener can serve it: else its classes are never loaded. */
+    private final FrontMetrics metrics;
     private final ReadyState ready;
     private final AccessLog accessLog;
     private final RequestObserver observer;
@@ -32,6 +35,7 @@ final class Operations implements AutoCloseable {
     /** @throws IllegalArgumentException naming {@code --access-log-format} when its pattern is not understood */
     Operations(FrontConfig config, ProxyHeaderPolicy policy, ChildGate gate) {
         this.config = config;
+        this.metrics = config.adminPort().isPresent() ? new PrometheusMetrics() : NoMetrics.INSTANCE;
         this.ready = new ReadyState(gate::isOpen);
         if (config.spawnsChild()) {
             metrics.watchChild(gate::isOpen);
@@ -59,7 +63,7 @@ final class Operations implements AutoCloseable {
         if (config.adminPort().isEmpty()) {
             return -1;
         }
-        admin = new AdminServer(transport, group, metrics, ready, reloads);
+        admin = new AdminServer(transport, group, (PrometheusMetrics) metrics, ready, reloads);
         admin.start(config.host(), config.adminPort().getAsInt());
         return admin.port();
     }

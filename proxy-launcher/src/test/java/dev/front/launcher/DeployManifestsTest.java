@@ -6,6 +6,7 @@ import dev.front.config.CommandLineParser;
 import dev.front.config.FrontConfig;
 import dev.front.config.Upstream;
 import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.PrometheusMetrics;
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
 import java.nio.file.Files;
@@ -172,7 +173,7 @@ class DeployManifestsTest {
     @Test
     void autoscalersAndTheDisruptionBudgetAgreeWithTheDeploymentsAndTheFrontsMetrics() throws Exception {
         ByteArrayOutputStream scrape = new ByteArrayOutputStream();
-        new FrontMetrics().scrape(scrape);
+        new PrometheusMetrics().scrape(scrape);
         assertThat(scrape.toString()).as("the gauge the autoscalers read exists").contains("\nfront_saturation ");
 
         Map<String, Object> keda = load("scaledobject.yaml");

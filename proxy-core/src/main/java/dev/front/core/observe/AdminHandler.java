@@ -32,12 +32,12 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
 
     private static final String JSON = HttpHeaderValues.APPLICATION_JSON + "; charset=utf-8";
 
-    private final FrontMetrics metrics;
+    private final PrometheusMetrics metrics;
     private final ReadyState ready;
     /** {@code null} when the front runs no child: there is nothing to replace. */
     private final ReloadRequests reloads;
 
-    AdminHandler(FrontMetrics metrics, ReadyState ready, ReloadRequests reloads) {
+    AdminHandler(PrometheusMetrics metrics, ReadyState ready, ReloadRequests reloads) {
         this.metrics = metrics;
         this.ready = ready;
         this.reloads = reloads;
@@ -135,7 +135,7 @@ final class AdminHandler extends SimpleChannelInboundHandler<FullHttpRequest> {
             throw e;
         }
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, HttpResponseStatus.OK, body);
-        response.headers().set(HttpHeaderNames.CONTENT_TYPE, FrontMetrics.CONTENT_TYPE);
+        response.headers().set(HttpHeaderNames.CONTENT_TYPE, PrometheusMetrics.CONTENT_TYPE);
         return response;
     }
 

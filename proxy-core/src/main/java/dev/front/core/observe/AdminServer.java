@@ -30,14 +30,14 @@ public final class AdminServer implements AutoCloseable {
 
     private final Transport transport;
     private final EventLoopGroup group;
-    private final FrontMetrics metrics;
+    private final PrometheusMetrics metrics;
     private final ReadyState ready;
     private final ReloadRequests reloads;
     private final ChannelGroup connections = new DefaultChannelGroup(GlobalEventExecutor.INSTANCE);
     private Channel listener;
 
     /** @param reloads where {@code POST /reload} asks for a new child; {@code null} when the front runs none */
-    public AdminServer(Transport transport, EventLoopGroup group, FrontMetrics metrics, ReadyState ready,
+    public AdminServer(Transport transport, EventLoopGroup group, PrometheusMetrics metrics, ReadyState ready,
                        ReloadRequests reloads) {
         this.reloads = reloads;
         this.transport = transport;

@@ -14,7 +14,7 @@ import org.junit.jupiter.api.Test;
 
 class AdminHandlerTest {
 
-    private final FrontMetrics metrics = new FrontMetrics();
+    private final PrometheusMetrics metrics = new PrometheusMetrics();
     private final ChildGate gate = new ChildGate(false);
     private final ReadyState ready = new ReadyState(gate::isOpen);
 

@@ -12,7 +12,7 @@ import org.junit.jupiter.api.Timeout;
 @Timeout(value = 30, threadMode = Timeout.ThreadMode.SEPARATE_THREAD)
 class FrontMetricsTest {
 
-    private final FrontMetrics metrics = new FrontMetrics();
+    private final PrometheusMetrics metrics = new PrometheusMetrics();
 
     @Test
     void everyFamilyIsInTheFirstScrapeAtZero() {

@@ -5,13 +5,13 @@ import java.io.IOException;
 import java.io.UncheckedIOException;
 import java.nio.charset.StandardCharsets;
 
-/** Reads one sample out of a {@link FrontMetrics} scrape, as Prometheus would see it. */
+/** Reads one sample out of a {@link PrometheusMetrics} scrape, as Prometheus would see it. */
 public final class PrometheusText {
 
     private PrometheusText() {
     }
 
-    public static String scrape(FrontMetrics metrics) {
+    public static String scrape(PrometheusMetrics metrics) {
         ByteArrayOutputStream out = new ByteArrayOutputStream();
         try {
             metrics.scrape(out);
@@ -22,7 +22,7 @@ public final class PrometheusText {
     }
 
     /** The value of the sample written exactly as {@code series} (name plus labels as scraped); fails if absent. */
-    public static double value(FrontMetrics metrics, String series) {
+    public static double value(PrometheusMetrics metrics, String series) {
         String text = scrape(metrics);
         for (String line : text.split("\n")) {
             if (line.startsWith(series + " ")) {

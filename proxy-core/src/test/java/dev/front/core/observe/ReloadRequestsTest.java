@@ -73,7 +73,7 @@ class ReloadRequestsTest {
     @Test
     void postReloadIsForLoopbackPeersOnlyAndAnsweredWithTheOutcome() {
         ReloadRequests reloads = new ReloadRequests();
-        FrontMetrics metrics = new FrontMetrics();
+        PrometheusMetrics metrics = new PrometheusMetrics();
         ReadyState ready = new ReadyState(ChildGate.alwaysOpen()::isOpen);
 
         EmbeddedChannel remote = channel(new AdminHandler(metrics, ready, reloads), "10.1.2.3");

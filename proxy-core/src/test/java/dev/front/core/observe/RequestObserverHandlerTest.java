@@ -49,7 +49,7 @@ class RequestObserverHandlerTest {
         }
     }
 
-    private final FrontMetrics metrics = new FrontMetrics();
+    private final PrometheusMetrics metrics = new PrometheusMetrics();
     private final ByteArrayOutputStream stdout = new ByteArrayOutputStream();
     private final ProxyHeaderPolicy policy = new ProxyHeaderPolicy(
             new ForwardedConfig(List.of("X-Forwarded-For"), List.of("10.0.0.0/8"), 1, false));

@@ -3,6 +3,7 @@ package dev.front.core.transport;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.PrometheusMetrics;
 import dev.front.core.observe.PrometheusText;
 import io.netty.channel.embedded.EmbeddedChannel;
 import java.io.IOException;
@@ -11,7 +12,7 @@ import org.junit.jupiter.api.Test;
 
 class AcceptPauseTest {
 
-    private final FrontMetrics metrics = new FrontMetrics();
+    private final PrometheusMetrics metrics = new PrometheusMetrics();
     private final EmbeddedChannel listener = new EmbeddedChannel(new AcceptPause(metrics::acceptFailed));
 
     @Test

@@ -5,6 +5,7 @@ import static org.assertj.core.api.Assertions.assertThat;
 import dev.front.config.ProxyHeader;
 import dev.front.core.RecordingLogger;
 import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.PrometheusMetrics;
 import dev.front.core.observe.PrometheusText;
 import java.net.InetSocketAddress;
 import java.util.ArrayList;
@@ -16,7 +17,7 @@ class TrustAlarmTest {
 
     private final List<String> lines = new ArrayList<>();
     private final AtomicLong now = new AtomicLong(5_000_000_000_000L);
-    private final FrontMetrics metrics = new FrontMetrics();
+    private final PrometheusMetrics metrics = new PrometheusMetrics();
     private final TrustAlarm alarm = new TrustAlarm(metrics::forwardingHeadersDropped, RecordingLogger.into(lines),
             now::get);
     private final InetSocketAddress peer = new InetSocketAddress("192.0.2.9", 40000);

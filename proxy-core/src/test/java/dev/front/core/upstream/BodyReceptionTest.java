@@ -7,7 +7,7 @@ import dev.front.config.ForwardingConfig;
 import dev.front.config.IoTransport;
 import dev.front.config.Limits;
 import dev.front.core.http.Failure;
-import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.PrometheusMetrics;
 import dev.front.core.transport.Transport;
 import dev.front.core.trust.ProxyHeaderPolicy;
 import io.netty.buffer.Unpooled;
@@ -159,6 +159,6 @@ class BodyReceptionTest {
                 defaults.requestTimeout(), defaults.gracefulTimeout());
         return new ForwardingService(Transport.of(IoTransport.NIO), new InetSocketAddress("127.0.0.1", 9),
                 new ProxyHeaderPolicy(ForwardedConfig.defaults()), limits, ForwardingConfig.defaults(),
-                ChildGate.alwaysOpen(), false, 8080, new FrontMetrics());
+                ChildGate.alwaysOpen(), false, 8080, new PrometheusMetrics());
     }
 }

@@ -8,6 +8,7 @@ import dev.front.config.ForwardingConfig;
 import dev.front.config.IoTransport;
 import dev.front.config.Limits;
 import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.PrometheusMetrics;
 import dev.front.core.transport.Transport;
 import dev.front.core.trust.ProxyHeaderPolicy;
 import io.netty.channel.Channel;
@@ -35,7 +36,7 @@ class ForwardingServiceTest {
             ForwardingService service = new ForwardingService(transport,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), child.getLocalPort()),
                     new ProxyHeaderPolicy(ForwardedConfig.defaults()), Limits.defaults(),
-                    ForwardingConfig.defaults(), ChildGate.alwaysOpen(), false, 8080, new FrontMetrics());
+                    ForwardingConfig.defaults(), ChildGate.alwaysOpen(), false, 8080, new PrometheusMetrics());
             var loop = group.next();
             Channel channel = loop.submit(() -> service.connect(loop)).get().sync().channel();
             try (Socket accepted = child.accept()) {
@@ -62,7 +63,7 @@ class ForwardingServiceTest {
             ForwardingService service = new ForwardingService(transport,
                     new InetSocketAddress(InetAddress.getLoopbackAddress(), old.getLocalPort()),
                     new ProxyHeaderPolicy(ForwardedConfig.defaults()), Limits.defaults(),
-                    ForwardingConfig.defaults(), ChildGate.alwaysOpen(), true, 8080, new FrontMetrics());
+                    ForwardingConfig.defaults(), ChildGate.alwaysOpen(), true, 8080, new PrometheusMetrics());
             InetSocketAddress target = new InetSocketAddress(InetAddress.getLoopbackAddress(), moved.getLocalPort());
             service.switchUpstream(target);
             var loop = group.next();

@@ -7,7 +7,7 @@ import dev.front.config.ForwardingConfig;
 import dev.front.config.IoTransport;
 import dev.front.config.Limits;
 import dev.front.core.http.Failure;
-import dev.front.core.observe.FrontMetrics;
+import dev.front.core.observe.PrometheusMetrics;
 import dev.front.core.transport.Transport;
 import dev.front.core.trust.ProxyHeaderPolicy;
 import io.netty.channel.Channel;
@@ -108,6 +108,6 @@ class QueueWaitTest {
         ForwardingConfig one = new ForwardingConfig(64 * 1024, 1024L * 1024 * 1024, Optional.empty(), 1, false,
                 ForwardingConfig.DEFAULT_MAX_WEBSOCKETS, Optional.empty());
         return new ForwardingService(Transport.of(IoTransport.NIO), new InetSocketAddress("127.0.0.1", 9),
-                new ProxyHeaderPolicy(ForwardedConfig.defaults()), limits, one, gate, true, 8080, new FrontMetrics());
+                new ProxyHeaderPolicy(ForwardedConfig.defaults()), limits, one, gate, true, 8080, new PrometheusMetrics());
     }
 }
