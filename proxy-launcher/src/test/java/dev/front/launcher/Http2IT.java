@@ -205,6 +205,30 @@ class Http2IT {
     }
 
     @Test
+    void theHeadLimitsAreHttp11s() throws Exception {
+        String field = "x-big: " + "a".repeat(9000); // over the 8 KiB of one field
+        String head = "x-many: " + "b".repeat(7000); // five of them: over the 32 KiB of a whole head
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            many.addAll(List.of("-H", head.replace("x-many", "x-many-" + i)));
+        }
+        for (List<String> protocol : List.of(List.of("--http2-prior-knowledge"), List.of("--http1.1"))) {
+            assertThat(status(protocol, List.of("-H", field), "/")).as(protocol + " field").isEqualTo("431");
+            assertThat(status(protocol, many, "/")).as(protocol + " head").isEqualTo("431");
+            assertThat(status(protocol, List.of(), "/" + "c".repeat(9000))).as(protocol + " target").isEqualTo("414");
+            assertThat(status(protocol, List.of(), "/")).as(protocol.toString()).isEqualTo("200");
+        }
+    }
+
+    String status(List<String> protocol, List<String> headers, String path) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}"));
+        command.addAll(protocol);
+        command.addAll(headers);
+        command.add(url(path));
+        return run(command).out();
+    }
+
+    @Test
     void webSocketOverHttp2IsNotOffered() throws Exception {
         Run nghttp = run(List.of("nghttp", "-nv", url("/")));
         assertThat(nghttp.out()).doesNotContain("SETTINGS_ENABLE_CONNECT_PROTOCOL");
