@@ -141,6 +141,24 @@ class Http2IT {
     }
 
     @Test
+    void aTruncatedChildResponseResetsOnlyItsStream() throws Exception {
+        int port = FrontProcess.freePort();
+        Process bad = new ProcessBuilder("python3", ForwardingIT.APPS.resolve("misbehaving_upstream.py").toString(),
+                Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (FrontProcess sidecar = FrontProcess.start(List.of("--http2", "--upstream", "127.0.0.1:" + port))) {
+            assertThat(FrontProcess.awaitPort(port, FrontProcess.STARTUP)).isTrue();
+            sidecar.awaitStatus("/ok", 200, FrontProcess.STARTUP);
+            // stream 1: 16 MiB announced, 8 MiB sent, then the upstream closes; stream 3 beside it, 5 after it
+            Run run = run(List.of(PY, script(), "truncated", String.valueOf(sidecar.port()), "/short-big"));
+            assertThat(run.out()).contains("RESET 1 8", "STATUS 3 200", "ENDED 3", "STATUS 5 200", "ENDED 5")
+                    .doesNotContain("ENDED 1", "GOAWAY", "CLOSED");
+        } finally {
+            FrontProcess.killTree(bad);
+        }
+    }
+
+    @Test
     void h2loadGetsOnly2xx() throws Exception {
         Run load = run(List.of("h2load", "-n", "2000", "-c", "4", "-m", "10", url("/")));
         assertThat(load.out()).contains("2000 succeeded, 0 failed, 0 errored")
