@@ -194,6 +194,35 @@ def rounds(port, count, width):
             sock.sendall(conn.data_to_send())
 
 
+def truncated(port, cut):
+    """Stream 1 asks for CUT (a response the upstream cuts short), stream 3 at once for /ok; then stream 5 for /ok
+    on the same connection. Prints STATUS, ENDED, RESET, GOAWAY and CLOSED as they come."""
+    sock, conn = connect(port)
+    conn.send_headers(1, request_headers(port, cut), end_stream=True)
+    conn.send_headers(3, request_headers(port, "/ok"), end_stream=True)
+    sock.sendall(conn.data_to_send())
+    pending = {1, 3}
+    asked_again = False
+    deadline = time.time() + 30
+    while pending and time.time() < deadline:
+        data = sock.recv(65536)
+        if not data:
+            print("CLOSED", flush=True)
+            return
+        events = conn.receive_data(data)
+        report(events)
+        for e in events:
+            if isinstance(e, h2.events.DataReceived):
+                conn.acknowledge_received_data(e.flow_controlled_length, e.stream_id)
+            elif isinstance(e, (h2.events.StreamEnded, h2.events.StreamReset)):
+                pending.discard(e.stream_id)
+        if not pending and not asked_again:
+            asked_again = True
+            conn.send_headers(5, request_headers(port, "/ok"), end_stream=True)
+            pending.add(5)
+        sock.sendall(conn.data_to_send())
+
+
 def extended_connect(port):
     """A WebSocket over HTTP/2 (RFC 8441) CONNECT, though the front never enabled it."""
     sock, conn = connect(port)
@@ -256,4 +285,5 @@ if __name__ == "__main__":
     scenario, port = sys.argv[1], int(sys.argv[2])
     args = sys.argv[3:]
     {"rapid-reset": rapid_reset, "continuation-flood": continuation_flood, "too-many-streams": too_many_streams,
-     "zero-window": zero_window, "rounds": rounds, "extended-connect": extended_connect, "drain": drain}[scenario](port, *args)
+     "zero-window": zero_window, "rounds": rounds,
+     "truncated": truncated, "extended-connect": extended_connect, "drain": drain}[scenario](port, *args)

@@ -141,6 +141,24 @@ class Http2IT {
     }
 
     @Test
+    void aTruncatedChildResponseResetsOnlyItsStream() throws Exception {
+        int port = FrontProcess.freePort();
+        Process bad = new ProcessBuilder("python3", ForwardingIT.APPS.resolve("misbehaving_upstream.py").toString(),
+                Integer.toString(port)).redirectErrorStream(true).redirectOutput(ProcessBuilder.Redirect.DISCARD)
+                .start();
+        try (FrontProcess sidecar = FrontProcess.start(List.of("--http2", "--upstream", "127.0.0.1:" + port))) {
+            assertThat(FrontProcess.awaitPort(port, FrontProcess.STARTUP)).isTrue();
+            sidecar.awaitStatus("/ok", 200, FrontProcess.STARTUP);
+            // stream 1: 16 MiB announced, 8 MiB sent, then the upstream closes; stream 3 beside it, 5 after it
+            Run run = run(List.of(PY, script(), "truncated", String.valueOf(sidecar.port()), "/short-big"));
+            assertThat(run.out()).contains("RESET 1 8", "STATUS 3 200", "ENDED 3", "STATUS 5 200", "ENDED 5")
+                    .doesNotContain("ENDED 1", "GOAWAY", "CLOSED");
+        } finally {
+            FrontProcess.killTree(bad);
+        }
+    }
+
+    @Test
     void h2loadGetsOnly2xx() throws Exception {
         Run load = run(List.of("h2load", "-n", "2000", "-c", "4", "-m", "10", url("/")));
         assertThat(load.out()).contains("2000 succeeded, 0 failed, 0 errored")
@@ -202,6 +220,30 @@ class Http2IT {
             held.destroy();
             held.waitFor(10, TimeUnit.SECONDS);
         }
+    }
+
+    @Test
+    void theHeadLimitsAreHttp11s() throws Exception {
+        String field = "x-big: " + "a".repeat(9000); // over the 8 KiB of one field
+        String head = "x-many: " + "b".repeat(7000); // five of them: over the 32 KiB of a whole head
+        List<String> many = new ArrayList<>();
+        for (int i = 0; i < 5; i++) {
+            many.addAll(List.of("-H", head.replace("x-many", "x-many-" + i)));
+        }
+        for (List<String> protocol : List.of(List.of("--http2-prior-knowledge"), List.of("--http1.1"))) {
+            assertThat(status(protocol, List.of("-H", field), "/")).as(protocol + " field").isEqualTo("431");
+            assertThat(status(protocol, many, "/")).as(protocol + " head").isEqualTo("431");
+            assertThat(status(protocol, List.of(), "/" + "c".repeat(9000))).as(protocol + " target").isEqualTo("414");
+            assertThat(status(protocol, List.of(), "/")).as(protocol.toString()).isEqualTo("200");
+        }
+    }
+
+    String status(List<String> protocol, List<String> headers, String path) throws Exception {
+        List<String> command = new ArrayList<>(List.of("curl", "-sS", "-o", "/dev/null", "-w", "%{http_code}"));
+        command.addAll(protocol);
+        command.addAll(headers);
+        command.add(url(path));
+        return run(command).out();
     }
 
     @Test

@@ -26,7 +26,8 @@ import dev.front.core.http.ClientCodec;
  * </ol>
  * A connection closing after its last response gets {@link #LINGER} in front of all these ({@link LingeringClose}).
  * <p>With {@code --http2}, {@link #H2_PREFACE} comes first and looks at the first bytes: on the HTTP/2 preface, every
- * handler above but {@link #OBSERVER} (which goes on counting the connection) gives way to {@link #H2_CODEC} (frames,
+ * handler above but {@link #OBSERVER} (which goes on counting the connection) gives way to {@link #H2_LINGER} (a
+ * graceful close lingers, {@link LingeringClose}), {@link #H2_CODEC} (frames,
  * settings, flow control), {@link #H2_CONNECTION} (window, idle, drain) and {@link #H2_MULTIPLEX}, which gives each
  * stream a channel of its own with {@link #H2_STREAM_CODEC} (frames to HTTP/1.1 objects and back),
  * {@link #CHUNKED_WRITER} and {@link #REGION_READER} (file regions as read pieces), {@link #H2_REQUEST}, then
@@ -55,6 +56,7 @@ public final class HandlerNames {
     public static final String CLIENT_CAP = "clientCap";
 
     public static final String H2_PREFACE = "h2Preface";
+    public static final String H2_LINGER = "h2Linger";
     public static final String H2_CODEC = "h2Codec";
     public static final String H2_CONNECTION = "h2Connection";
     public static final String H2_MULTIPLEX = "h2Multiplex";

@@ -41,7 +41,7 @@ public final class LingeringClose extends ChannelInboundHandlerAdapter {
     private ScheduledFuture<?> maxTimer;
 
     /** Shuts the channel's output and drains its input until it can close without a reset. Idempotent. */
-    static void start(Channel channel) {
+    public static void start(Channel channel) {
         if (lingering(channel)) {
             return;
         }

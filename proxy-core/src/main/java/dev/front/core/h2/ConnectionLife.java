@@ -33,7 +33,7 @@ public final class ConnectionLife extends ChannelInboundHandlerAdapter {
         connection = ctx.pipeline().get(Http2FrameCodec.class).connection();
         idle = new LazyDeadline(ctx.executor(), () -> {
             if (connection.numActiveStreams() == 0) {
-                ctx.channel().close(); // GOAWAY, then closed
+                closeGracefully(ctx); // GOAWAY, then closed
             }
         });
         connection.addListener(new Http2ConnectionAdapter() {
@@ -61,10 +61,18 @@ public final class ConnectionLife extends ChannelInboundHandlerAdapter {
     @Override
     public void userEventTriggered(ChannelHandlerContext ctx, Object evt) {
         if (evt == Drain.EVENT) {
-            ctx.channel().close(); // the codec's close: GOAWAY, then closed when the open streams are done
+            closeGracefully(ctx); // the codec's close: GOAWAY, then closed when the open streams are done
             return;
         }
         ctx.fireUserEventTriggered(evt);
+    }
+
+    private static void closeGracefully(ChannelHandlerContext ctx) {
+        GoawayLinger linger = ctx.pipeline().get(GoawayLinger.class);
+        if (linger != null) {
+            linger.graceful();
+        }
+        ctx.channel().close();
     }
 
     @Override

@@ -22,10 +22,11 @@ public final class Http2Pipelines {
      */
     public static void addConnection(ChannelPipeline p, Limits limits, ChannelHandler streams) {
         ChannelHandler[] handlers = {
+                new GoawayLinger(),
                 Http2Limits.frameCodec(limits.gracefulTimeout()),
                 new ConnectionLife(limits.keepAliveTimeout().toNanos()),
                 new Http2MultiplexHandler(streams)};
-        String[] names = {HandlerNames.H2_CODEC, HandlerNames.H2_CONNECTION, HandlerNames.H2_MULTIPLEX};
+        String[] names = {HandlerNames.H2_LINGER, HandlerNames.H2_CODEC, HandlerNames.H2_CONNECTION, HandlerNames.H2_MULTIPLEX};
         for (int i = 0; i < handlers.length; i++) {
             if (p.get(HandlerNames.OBSERVER) != null) {
                 p.addBefore(HandlerNames.OBSERVER, names[i], handlers[i]);
