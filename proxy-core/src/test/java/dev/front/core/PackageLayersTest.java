@@ -24,6 +24,7 @@ class PackageLayersTest {
             "dev.front.core.transport",
             "dev.front.core.compress",
             "dev.front.core.observe",
+            "dev.front.core.admin",
             "dev.front.core.alias",
             "dev.front.core.websocket",
             "dev.front.core.upstream",

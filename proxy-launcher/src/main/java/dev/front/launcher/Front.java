@@ -15,7 +15,7 @@ import dev.front.core.tls.TlsCertificates;
 import dev.front.core.tls.TlsTermination;
 import dev.front.core.alias.Offload;
 import dev.front.core.compress.Compressors;
-import dev.front.core.observe.ReloadRequests;
+import dev.front.core.admin.ReloadRequests;
 import dev.front.core.transport.Transport;
 import dev.front.core.trust.ProxyHeaderPolicy;
 import dev.front.core.upstream.ChildGate;

@@ -2,12 +2,12 @@ package dev.front.launcher;
 
 import dev.front.config.FrontConfig;
 import dev.front.core.observe.AccessLog;
-import dev.front.core.observe.AdminServer;
+import dev.front.core.admin.AdminServer;
 import dev.front.core.observe.FrontMetrics;
 import dev.front.core.observe.NoMetrics;
 import dev.front.core.observe.PrometheusMetrics;
-import dev.front.core.observe.ReadyState;
-import dev.front.core.observe.ReloadRequests;
+import dev.front.core.admin.ReadyState;
+import dev.front.core.admin.ReloadRequests;
 import dev.front.core.observe.RequestObserver;
 import dev.front.core.transport.Transport;
 import dev.front.core.trust.ProxyHeaderPolicy;

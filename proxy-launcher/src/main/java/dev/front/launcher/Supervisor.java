@@ -3,7 +3,7 @@ package dev.front.launcher;
 import dev.front.config.ReloadConfig;
 import dev.front.core.observe.FrontMetrics;
 import dev.front.core.observe.ReloadOutcome;
-import dev.front.core.observe.ReloadRequests;
+import dev.front.core.admin.ReloadRequests;
 import dev.front.core.upstream.ChildGate;
 import dev.front.core.upstream.UpstreamGeneration;
 import java.io.IOException;

@@ -2,7 +2,7 @@ package dev.front.core.upstream;
 
 import static org.assertj.core.api.Assertions.assertThat;
 
-import dev.front.core.observe.ReadyState;
+import dev.front.core.admin.ReadyState;
 import io.netty.channel.ChannelFuture;
 import io.netty.channel.DefaultEventLoop;
 import io.netty.channel.embedded.EmbeddedChannel;

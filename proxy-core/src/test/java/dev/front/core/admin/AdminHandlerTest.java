@@ -1,5 +1,6 @@
-package dev.front.core.observe;
+package dev.front.core.admin;
 
+import dev.front.core.observe.PrometheusMetrics;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.front.core.connection.RouteKind;

@@ -1,5 +1,6 @@
-package dev.front.core.observe;
+package dev.front.core.admin;
 
+import dev.front.core.observe.PrometheusMetrics;
 import dev.front.core.connection.HandlerNames;
 import dev.front.core.transport.Transport;
 import io.netty.bootstrap.ServerBootstrap;

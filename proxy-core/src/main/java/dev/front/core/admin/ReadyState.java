@@ -1,4 +1,4 @@
-package dev.front.core.observe;
+package dev.front.core.admin;
 
 import java.util.function.BooleanSupplier;
 import java.util.function.Supplier;

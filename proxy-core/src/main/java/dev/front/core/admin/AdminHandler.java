@@ -1,5 +1,7 @@
-package dev.front.core.observe;
+package dev.front.core.admin;
 
+import dev.front.core.observe.ReloadOutcome;
+import dev.front.core.observe.PrometheusMetrics;
 import io.netty.buffer.ByteBuf;
 import io.netty.buffer.ByteBufOutputStream;
 import io.netty.buffer.Unpooled;

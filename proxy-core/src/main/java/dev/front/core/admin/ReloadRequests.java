@@ -1,5 +1,6 @@
-package dev.front.core.observe;
+package dev.front.core.admin;
 
+import dev.front.core.observe.ReloadOutcome;
 import java.util.ArrayList;
 import java.util.LinkedHashSet;
 import java.util.List;

@@ -1,5 +1,7 @@
-package dev.front.core.observe;
+package dev.front.core.admin;
 
+import dev.front.core.observe.PrometheusMetrics;
+import dev.front.core.observe.ReloadOutcome;
 import static org.assertj.core.api.Assertions.assertThat;
 
 import dev.front.core.upstream.ChildGate;
