@@ -155,7 +155,8 @@ final class Front {
             }
             tls = new TlsTermination(certificates, config.limits(), tlsConfig.hstsPolicy());
             if (tlsConfig.httpsOnly()) {
-                redirect = new HttpsRedirect(tlsConfig.httpsPort(), policy, ListenerFacts.plain(config.port()));
+                redirect = new HttpsRedirect(tlsConfig.httpsPort(), policy, ListenerFacts.plain(config.port()),
+                        config.site().serverName());
             }
         }
         FrontServer server = new FrontServer(config, transport, group, files, forwarding, operations.observer(), tls,

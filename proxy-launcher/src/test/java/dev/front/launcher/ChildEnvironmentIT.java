@@ -101,15 +101,15 @@ class ChildEnvironmentIT {
 
     @Test
     void anOptionNotSupportedYetInServerArgsStopsTheFrontWithOneLine() throws Exception {
-        deploy("--map-head-to-get Off\n--max-clients 20\n");
+        deploy("--map-head-to-get Off\n--ssl-environment\n");
         try (FrontProcess front = FrontProcess.start(List.of("--", Gunicorn.BINARY.toString(), "-b", "unix:{socket}",
                 "report_app:application"), Map.of(), app)) {
             assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(front.stderr().lines().toList()).contains(
                     "front: --map-head-to-get: not supported (the front forwards HEAD as HEAD; the server of the"
                             + " child decides)",
-                    "front: --max-clients: not supported yet (the front does not cap client connections;"
-                            + " --max-concurrency caps the requests sent to the child)");
+                    "front: --ssl-environment: not supported yet (the child is told the scheme and port"
+                            + " (X-Forwarded-Proto, X-Forwarded-Port), not TLS details)");
         }
     }
 }

@@ -230,6 +230,25 @@ class TlsIT {
     // ---------------------------------------------------------------- https-only, HSTS, what the child is told
 
     @Test
+    void httpsOnlyRedirectsARequestThatNamedNoHostToTheServerName() throws Exception {
+        Pair a = certificate("a", "shop.test", 1, KeyFormat.PKCS8);
+        int https = FrontProcess.freePort();
+        List<String> options = new ArrayList<>(tls(https, a));
+        // --allow-localhost lets this loopback client through the host check without a Host at all
+        options.addAll(List.of("--https-only", "--server-name", "shop.test", "--allow-localhost"));
+        try (FrontProcess front = FrontProcess.start(withHello(options))) {
+            front.awaitListening(FrontProcess.STARTUP);
+            awaitTls(front, https);
+            try (RawHttp http = RawHttp.connect(front.port())) {
+                http.send("GET /cart?id=7 HTTP/1.0\r\n\r\n");
+                RawHttp.Response get = http.read();
+                assertThat(get.status()).isEqualTo(301);
+                assertThat(header(get, "Location")).isEqualTo("https://shop.test:" + https + "/cart?id=7");
+            }
+        }
+    }
+
+    @Test
     void httpsOnlyRedirectsPlainRequestsUnlessATrustedProxySaysHttps() throws Exception {
         Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
         int https = FrontProcess.freePort();

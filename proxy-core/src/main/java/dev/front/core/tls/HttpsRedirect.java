@@ -13,23 +13,29 @@ import io.netty.handler.codec.http.HttpRequest;
 import io.netty.handler.codec.http.HttpResponseStatus;
 import io.netty.handler.codec.http.HttpVersion;
 import java.net.InetSocketAddress;
+import java.util.Optional;
 
 /**
  * {@code --https-only} on the plain listener: every request is answered with a permanent redirect to the same host,
  * path and query on the TLS listener: 301 for GET and HEAD, 308 for the other methods (which must be repeated with
  * their body). A request a trusted proxy (the {@code --trust-proxy} rules) says came in over https is not
- * redirected: that proxy terminated TLS already, and redirecting would loop.
+ * redirected: that proxy terminated TLS already, and redirecting would loop. The host is the request's (with
+ * {@code --server-name}, the host check has let only the site's names through), else the server name, else the
+ * listener's address.
  */
 public final class HttpsRedirect {
 
     private final int httpsPort;
     private final ProxyHeaderPolicy policy;
     private final ListenerFacts plain;
+    /** {@code --server-name}: the host of a request that named none (HTTP/1.0); else empty. */
+    private final Optional<String> serverName;
 
-    public HttpsRedirect(int httpsPort, ProxyHeaderPolicy policy, ListenerFacts plain) {
+    public HttpsRedirect(int httpsPort, ProxyHeaderPolicy policy, ListenerFacts plain, Optional<String> serverName) {
         this.httpsPort = httpsPort;
         this.policy = policy;
         this.plain = plain;
+        this.serverName = serverName;
     }
 
     /** True when {@code request} gets the redirect rather than its answer. */
@@ -45,7 +51,9 @@ public final class HttpsRedirect {
     public ChannelFuture redirect(ChannelHandlerContext ctx, HttpRequest request, String originForm) {
         HttpResponseStatus status = request.method().equals(HttpMethod.GET) || request.method().equals(HttpMethod.HEAD)
                 ? HttpResponseStatus.MOVED_PERMANENTLY : HttpResponseStatus.PERMANENT_REDIRECT;
-        String host = hostName(request.headers().get(HttpHeaderNames.HOST), ctx);
+        String named = request.headers().get(HttpHeaderNames.HOST);
+        String host = (named == null || named.isEmpty()) && serverName.isPresent() ? serverName.get()
+                : hostName(named, ctx);
         String location = "https://" + host + (httpsPort == 443 ? "" : ":" + httpsPort) + originForm;
         FullHttpResponse response = new DefaultFullHttpResponse(HttpVersion.HTTP_1_1, status);
         response.headers()
