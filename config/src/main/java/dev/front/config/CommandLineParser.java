@@ -247,6 +247,11 @@ public final class CommandLineParser {
                     + " WebSocket is tunnelled)");
         }
 
+        if (o.proxyProtocol && o.trustProxies.isEmpty()) {
+            problems.add("--proxy-protocol: given without --trust-proxy (expected: the balancers' networks with"
+                    + " --trust-proxy; else any peer could claim any client address)");
+        }
+
         SiteConfig site = SiteOptions.site(o, appRoot, aliases, problems);
         ReloadConfig r = ReloadConfig.defaults();
         ReloadConfig reload = check(problems, r, () -> new ReloadConfig(
@@ -287,7 +292,7 @@ public final class CommandLineParser {
         return new FrontConfig(o.host, port, adminPort, aliases, o.directoryIndex, forwarded, child, upstream,
                 applicationPort, limits, forwarding, accessLog, o.accessLogFormat, logLevel, transport, o.http2,
                 application, appRoot, whiskey.userVars(), o.requestIdHeader, offload, reload, childEnvironment, tls,
-                o.compressResponses, site);
+                o.compressResponses, site, o.proxyProtocol);
     }
 
     /** {@code --setenv}, {@code --working-directory} and {@code --python-path}, relative paths from the app root. */

@@ -33,6 +33,8 @@ import java.util.OptionalInt;
  * @param tls             the TLS listener ({@code --https-port}), if any
  * @param compressResponses whether responses are compressed for clients that accept it ({@code --compress-responses})
  * @param site            host names, mount point, document root, error documents and the client cap
+ * @param proxyProtocol   every connection to the public listeners begins with a PROXY protocol header, whose
+ *                        client address replaces the peer's ({@code --proxy-protocol}; needs {@code --trust-proxy})
  */
 public record FrontConfig(String host, int port, OptionalInt adminPort, List<Alias> aliases, String directoryIndex,
                           ForwardedConfig forwarded, List<String> childCommand, Optional<Upstream> upstream,
@@ -42,7 +44,7 @@ public record FrontConfig(String host, int port, OptionalInt adminPort, List<Ali
                           java.util.Map<String, String> userVars, String requestIdHeader,
                           Optional<OffloadConfig> offload, ReloadConfig reload,
                           ChildEnvironment childEnvironment, Optional<TlsConfig> tls,
-                          boolean compressResponses, SiteConfig site) {
+                          boolean compressResponses, SiteConfig site, boolean proxyProtocol) {
 
     public FrontConfig {
         aliases = List.copyOf(aliases);

@@ -101,6 +101,12 @@ final class FrontOptions {
             + " (repeatable; default: with --trust-proxy-header, every peer, with a warning).")
     List<String> trustProxies = new ArrayList<>();
 
+    @Option(names = "--proxy-protocol",
+            description = "Every connection to the public listeners begins with a PROXY protocol header (v1 or v2)"
+                    + " from a --trust-proxy peer, whose client address is the client's; others are closed"
+                    + " (default: off).")
+    boolean proxyProtocol;
+
     @Option(names = "--trusted-hops", paramLabel = "N", description = "Trusted proxies appending to X-Forwarded-For (default: 1).")
     String trustedHops = "1";
 

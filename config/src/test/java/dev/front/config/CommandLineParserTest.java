@@ -85,6 +85,15 @@ class CommandLineParserTest {
     }
 
     @Test
+    void proxyProtocolIsOffByDefaultAndNeedsTrustProxy() throws Exception {
+        assertThat(parse().proxyProtocol()).isFalse();
+        assertThat(parse("--proxy-protocol", "--trust-proxy", "10.0.0.0/8").proxyProtocol()).isTrue();
+        assertThat(problems("--proxy-protocol")).containsExactly("--proxy-protocol: given without --trust-proxy"
+                + " (expected: the balancers' networks with --trust-proxy; else any peer could claim any client"
+                + " address)");
+    }
+
+    @Test
     void portComesFromTheEnvironmentUnlessGiven() throws Exception {
         assertThat(parse(Map.of("PORT", "9000")).port()).isEqualTo(9000);
         assertThat(parse(Map.of("PORT", "9000"), "--port", "9001").port()).isEqualTo(9001);

@@ -1,5 +1,6 @@
 package dev.front.core;
 
+import dev.front.config.Cidr;
 import dev.front.config.FrontConfig;
 import dev.front.core.alias.AliasService;
 import dev.front.core.alias.DocumentRoot;
@@ -11,6 +12,7 @@ import dev.front.core.connection.ErrorPages;
 import dev.front.core.connection.HandlerNames;
 import dev.front.core.connection.KeepAliveHandler;
 import dev.front.core.connection.ListenerFacts;
+import dev.front.core.connection.ProxyProtocolHandler;
 import dev.front.core.connection.RequestAttributes;
 import dev.front.core.connection.RequestIdHandler;
 import dev.front.core.connection.RequestWaitHandler;
@@ -26,6 +28,7 @@ import io.netty.channel.Channel;
 import io.netty.channel.ChannelInitializer;
 import io.netty.channel.ChannelPipeline;
 import io.netty.channel.group.ChannelGroup;
+import io.netty.handler.codec.haproxy.HAProxyMessageDecoder;
 import io.netty.handler.codec.http2.Http2StreamChannel;
 import io.netty.handler.flow.FlowControlHandler;
 import java.util.List;
@@ -63,6 +66,8 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
     private final TlsTermination tls;
     /** {@code --https-only} on the plain listener; else {@code null}. */
     private final HttpsRedirect redirect;
+    /** {@code --trust-proxy}: with {@code --proxy-protocol}, the only peers that may connect. */
+    private final List<Cidr> trustedNetworks;
 
     ClientPipeline(Shared shared, ListenerFacts listener, TlsTermination tls, HttpsRedirect redirect) {
         this.shared = shared;
@@ -70,15 +75,26 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
         this.listener = listener;
         this.tls = tls;
         this.redirect = redirect;
+        this.trustedNetworks = config.forwarded().networks();
     }
 
     @Override
     protected void initChannel(Channel ch) {
+        if (config.proxyProtocol() && !ProxyProtocolHandler.trustedPeer(ch.remoteAddress(), trustedNetworks)) {
+            // --proxy-protocol: only a --trust-proxy balancer may say who the client is; no answer, it is not HTTP
+            ch.close();
+            return;
+        }
         if (shared.cap() != null && !shared.cap().admit(ch)) {
             return;
         }
         shared.clients().add(ch);
         connectionFacts(ch);
+        if (config.proxyProtocol()) {
+            // first of all, even before TLS: the balancer's header precedes the client's first byte
+            ch.pipeline().addLast(HandlerNames.PROXY_PROTOCOL, new HAProxyMessageDecoder());
+            ch.pipeline().addLast(HandlerNames.PROXY_HEADER, new ProxyProtocolHandler());
+        }
         if (tls != null) {
             // once the handshake is done, what ALPN chose
             tls.addTo(ch.pipeline(), this::addHttp1, config.http2() ? this::addHttp2Connection : null);
@@ -158,6 +174,8 @@ final class ClientPipeline extends ChannelInitializer<Channel> {
             @Override
             protected void initChannel(Http2StreamChannel stream) {
                 connectionFacts(stream); // each stream is a request on this listener
+                // as its connection learnt it (a PROXY protocol header may have named another public port)
+                stream.attr(ListenerFacts.KEY).set(stream.parent().attr(ListenerFacts.KEY).get());
                 ChannelPipeline sp = stream.pipeline();
                 Http2Pipelines.addStreamCodec(sp);
                 sp.addLast(HandlerNames.FLOW, new FlowControlHandler());

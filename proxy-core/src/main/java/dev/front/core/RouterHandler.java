@@ -7,6 +7,7 @@ import dev.front.core.alias.AliasService;
 import dev.front.core.alias.DocumentRoot;
 import dev.front.core.alias.Router;
 import dev.front.core.alias.StaticExchange;
+import dev.front.core.connection.ClientAddress;
 import dev.front.core.connection.Drain;
 import dev.front.core.connection.ErrorPages;
 import dev.front.core.connection.ErrorResponses;
@@ -291,7 +292,7 @@ final class RouterHandler extends ChannelInboundHandlerAdapter {
         if (!hostCheck.active()) {
             return false;
         }
-        Failure refusal = hostCheck.refusal(request, ctx.channel().remoteAddress());
+        Failure refusal = hostCheck.refusal(request, ClientAddress.of(ctx.channel()));
         if (refusal == null) {
             return false;
         }

@@ -35,6 +35,8 @@ import dev.front.core.http.ClientCodec;
  * {@link #H2_PREFACE}.
  * <p>Upstream (child) connections have {@link #UPSTREAM_CODEC} then {@link #UPSTREAM}; on io_uring
  * {@link #EMPTY_WRITES} comes first ({@code transport.EmptyWriteFilter}).
+ * <p>With {@code --proxy-protocol}, {@link #PROXY_PROTOCOL} (Netty's PROXY header decoder) and {@link #PROXY_HEADER}
+ * ({@link ProxyProtocolHandler}) come before everything, TLS included, and leave once the header is read.
  * <p>The listener has {@link #ACCEPT_PAUSE} in front of Netty's acceptor ({@code transport.AcceptPause}). The admin
  * listener's connections have {@link #ADMIN_IDLE}, {@link #ADMIN_CODEC}, {@link #ADMIN_AGGREGATOR} and {@link #ADMIN}.
  * <p>A WebSocket tunnel ({@code websocket.WebSocketTunnel}) leaves the client {@link #IDLE} (the tunnel's idle timeout,
@@ -42,6 +44,8 @@ import dev.front.core.http.ClientCodec;
  */
 public final class HandlerNames {
 
+    public static final String PROXY_PROTOCOL = "proxyProtocol";
+    public static final String PROXY_HEADER = "proxyHeader";
     public static final String REQUEST_WAIT = "requestWait";
     public static final String OBS_FOLD = "obsFold";
     public static final String CODEC = "codec";

@@ -70,7 +70,7 @@ public final class RequestIdHandler extends ChannelDuplexHandler {
     }
 
     private boolean trusted(ChannelHandlerContext ctx) {
-        if (trustProxies.isEmpty() || !(ctx.channel().remoteAddress() instanceof InetSocketAddress peer)) {
+        if (trustProxies.isEmpty() || !(ClientAddress.of(ctx.channel()) instanceof InetSocketAddress peer)) {
             return false;
         }
         InetAddress address = peer.getAddress();

@@ -1,6 +1,7 @@
 package dev.front.core.observe;
 
 import dev.front.config.IpAddresses;
+import dev.front.core.connection.ClientAddress;
 import dev.front.core.trust.ProxyHeaderPolicy;
 import io.netty.channel.Channel;
 import io.netty.handler.codec.http.HttpHeaders;
@@ -38,7 +39,7 @@ public final class AccessLog implements AutoCloseable {
 
     /** The client address of a request on {@code channel}, as the child is told it in X-Forwarded-For. */
     String clientAddress(Channel channel, HttpHeaders requestHeaders) {
-        SocketAddress remote = channel.remoteAddress();
+        SocketAddress remote = ClientAddress.of(channel);
         if (!(remote instanceof InetSocketAddress peer)) {
             return String.valueOf(remote);
         }
@@ -51,9 +52,10 @@ public final class AccessLog implements AutoCloseable {
 
     /** The peer's address in the policy's canonical text (IPv4-mapped IPv6 unmapped, RFC 5952). */
     static String peerAddress(Channel channel) {
-        return channel.remoteAddress() instanceof InetSocketAddress peer && peer.getAddress() != null
+        SocketAddress remote = ClientAddress.of(channel);
+        return remote instanceof InetSocketAddress peer && peer.getAddress() != null
                 ? ProxyHeaderPolicy.format(IpAddresses.unmapped(peer.getAddress().getAddress()))
-                : String.valueOf(channel.remoteAddress());
+                : String.valueOf(remote);
     }
 
     void log(RequestRecord record) {

@@ -1,5 +1,6 @@
 package dev.front.core.tls;
 
+import dev.front.core.connection.ClientAddress;
 import dev.front.core.connection.ListenerFacts;
 import dev.front.core.trust.ProxyHeaderPolicy;
 import io.netty.channel.ChannelFuture;
@@ -40,7 +41,7 @@ public final class HttpsRedirect {
 
     /** True when {@code request} gets the redirect rather than its answer. */
     public boolean redirects(ChannelHandlerContext ctx, HttpRequest request) {
-        if (!(ctx.channel().remoteAddress() instanceof InetSocketAddress peer)) {
+        if (!(ClientAddress.of(ctx.channel()) instanceof InetSocketAddress peer)) {
             return true;
         }
         return !(policy.evaluate(peer, plain, request.headers()) instanceof ProxyHeaderPolicy.Result.Forward forward

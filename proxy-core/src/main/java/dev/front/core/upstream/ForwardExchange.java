@@ -4,6 +4,7 @@ import dev.front.core.alias.AliasRequest;
 import dev.front.core.alias.Offload;
 import dev.front.core.connection.ErrorResponses;
 import dev.front.core.connection.Exchange;
+import dev.front.core.connection.ClientAddress;
 import dev.front.core.connection.ListenerFacts;
 import dev.front.core.http.Failure;
 import dev.front.core.observe.UpstreamError;
@@ -119,7 +120,7 @@ final class ForwardExchange implements Exchange, BodyReception.Outcome, QueueWai
 
     /** Builds the head the child receives: origin-form, one Content-Length, canonical forwarding headers. */
     private void prepare() {
-        InetSocketAddress peer = (InetSocketAddress) ctx.channel().remoteAddress();
+        InetSocketAddress peer = (InetSocketAddress) ClientAddress.of(ctx.channel());
         ListenerFacts listener = ctx.channel().attr(ListenerFacts.KEY).get();
         ProxyHeaderPolicy.Result result = service.policy().evaluate(peer,
                 listener != null ? listener : ListenerFacts.plain(service.listenerPort()), request.headers());
