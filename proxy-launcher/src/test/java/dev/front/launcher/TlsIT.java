@@ -1,6 +1,7 @@
 package dev.front.launcher;
 
 import static org.assertj.core.api.Assertions.assertThat;
+import static org.junit.jupiter.api.Assumptions.assumeTrue;
 
 import java.io.ByteArrayOutputStream;
 import java.io.IOException;
@@ -114,6 +115,52 @@ class TlsIT {
             assertThat(front.awaitExit(Duration.ofSeconds(30))).isEqualTo(2);
             assertThat(front.stderr().strip().lines().toList()).singleElement().asString()
                     .startsWith("front: --ssl-provider: openssl (not available: ");
+        }
+    }
+
+    @Test
+    void aReEncryptingRouterSpeaksH2ToTheTlsPortAndAForgedForwardedForNeverReachesTheChild() throws Exception {
+        assumeTrue(HaproxyRouter.installed(), "Debian's haproxy is not installed");
+        Pair a = certificate("a", "a.test", 1, KeyFormat.PKCS8);
+        int https = FrontProcess.freePort();
+        int routerPort = FrontProcess.freePort();
+        List<String> options = new ArrayList<>(tls(https, a));
+        options.addAll(List.of("--http2", "--access-log", "--trust-proxy", "127.0.0.1/32",
+                "--trust-proxy-header", "X-Forwarded-Proto", "--trust-proxy-headers-on-https"));
+        Path config = dir.resolve("reencrypt.cfg");
+        // An OpenShift re-encrypt route, as haproxy does it: TLS again to the pod, h2 offered by ALPN.
+        Files.writeString(config, """
+                global
+                    maxconn 64
+                defaults
+                    mode http
+                    timeout connect 5s
+                    timeout client 30s
+                    timeout server 30s
+                frontend router
+                    bind 127.0.0.1:%d
+                    option forwardfor
+                    http-request set-header X-Forwarded-Proto https
+                    default_backend pod
+                backend pod
+                    server front 127.0.0.1:%d ssl verify none alpn h2,http/1.1
+                """.formatted(routerPort, https));
+        try (FrontProcess front = FrontProcess.startHello(options)) {
+            awaitTls(front, https);
+            Process haproxy = new ProcessBuilder(HaproxyRouter.HAPROXY.toString(), "-db", "-f", config.toString())
+                    .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+            try {
+                assertThat(FrontProcess.awaitPort(routerPort, FrontProcess.STARTUP)).isTrue();
+                Curl page = awaitPlainCurl(routerPort, 200, "-H", "X-Forwarded-For: 6.6.6.6",
+                        "http://127.0.0.1:" + routerPort + "/environ");
+                // the router's own client, not the forged value before it; the scheme the router asserted
+                assertThat(page.body()).contains("\"HTTP_X_FORWARDED_FOR\": \"127.0.0.1\"")
+                        .contains("\"HTTP_X_FORWARDED_PROTO\": \"https\"").doesNotContain("6.6.6.6");
+                assertThat(front.stdout()).as("the router spoke h2 to the pod").contains("HTTP/2.0");
+            } finally {
+                haproxy.destroy();
+                haproxy.waitFor(10, TimeUnit.SECONDS);
+            }
         }
     }
 
