@@ -26,6 +26,15 @@ final class HaproxyRouter {
      * @param addHeaders the forwarding headers it appends, e.g. {@code X-Forwarded-Proto https}
      */
     static Process start(Path dir, int port, int frontPort, String source, String... addHeaders) throws IOException {
+        return startWith(dir, port, frontPort, source == null ? "" : " source " + source, addHeaders);
+    }
+
+    /**
+     * As {@link #start}, with {@code serverOptions} after the backend's address, e.g.
+     * {@code " ssl verify none alpn h2,http/1.1"} for a router that re-encrypts to the front's TLS port.
+     */
+    static Process startWith(Path dir, int port, int frontPort, String serverOptions, String... addHeaders)
+            throws IOException {
         StringBuilder appended = new StringBuilder();
         for (String header : addHeaders) {
             appended.append("    http-request add-header ").append(header).append('\n');
@@ -44,7 +53,7 @@ final class HaproxyRouter {
                 %s    default_backend pod
                 backend pod
                     server front 127.0.0.1:%d%s
-                """.formatted(port, appended, frontPort, source == null ? "" : " source " + source);
+                """.formatted(port, appended, frontPort, serverOptions);
         Path file = dir.resolve("haproxy.cfg");
         Files.writeString(file, config);
         return new ProcessBuilder(HAPROXY.toString(), "-db", "-f", file.toString()).redirectErrorStream(true)

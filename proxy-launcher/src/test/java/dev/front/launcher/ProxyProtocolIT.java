@@ -343,8 +343,8 @@ class ProxyProtocolIT {
         return ByteBuffer.allocate(a.length + b.length).put(a).put(b).array();
     }
 
-    /** The test's own self-signed certificate is all it talks to. */
-    private static SSLContext trustingEverything() throws Exception {
+    /** A TLS client for the tests' own self-signed certificates: what they check is not the chain. */
+    static SSLContext trustingEverything() throws Exception {
         SSLContext context = SSLContext.getInstance("TLS");
         context.init(null, new TrustManager[] {new X509TrustManager() {
             @Override

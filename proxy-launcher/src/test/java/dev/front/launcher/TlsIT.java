@@ -23,8 +23,6 @@ import java.util.regex.Matcher;
 import java.util.regex.Pattern;
 import javax.net.ssl.SSLContext;
 import javax.net.ssl.SSLSocket;
-import javax.net.ssl.TrustManager;
-import javax.net.ssl.X509TrustManager;
 import org.junit.jupiter.api.Test;
 import org.junit.jupiter.api.Timeout;
 import org.junit.jupiter.api.io.TempDir;
@@ -127,28 +125,11 @@ class TlsIT {
         List<String> options = new ArrayList<>(tls(https, a));
         options.addAll(List.of("--http2", "--access-log", "--trust-proxy", "127.0.0.1/32",
                 "--trust-proxy-header", "X-Forwarded-Proto", "--trust-proxy-headers-on-https"));
-        Path config = dir.resolve("reencrypt.cfg");
-        // An OpenShift re-encrypt route, as haproxy does it: TLS again to the pod, h2 offered by ALPN.
-        Files.writeString(config, """
-                global
-                    maxconn 64
-                defaults
-                    mode http
-                    timeout connect 5s
-                    timeout client 30s
-                    timeout server 30s
-                frontend router
-                    bind 127.0.0.1:%d
-                    option forwardfor
-                    http-request set-header X-Forwarded-Proto https
-                    default_backend pod
-                backend pod
-                    server front 127.0.0.1:%d ssl verify none alpn h2,http/1.1
-                """.formatted(routerPort, https));
         try (FrontProcess front = FrontProcess.startHello(options)) {
             awaitTls(front, https);
-            Process haproxy = new ProcessBuilder(HaproxyRouter.HAPROXY.toString(), "-db", "-f", config.toString())
-                    .redirectErrorStream(true).redirectOutput(dir.resolve("haproxy.log").toFile()).start();
+            // An OpenShift re-encrypt route, as haproxy does it: TLS again to the pod, h2 offered by ALPN.
+            Process haproxy = HaproxyRouter.startWith(dir, routerPort, https, " ssl verify none alpn h2,http/1.1",
+                    "X-Forwarded-Proto https");
             try {
                 assertThat(FrontProcess.awaitPort(routerPort, FrontProcess.STARTUP)).isTrue();
                 Curl page = awaitPlainCurl(routerPort, 200, "-H", "X-Forwarded-For: 6.6.6.6",
@@ -593,22 +574,8 @@ class TlsIT {
     }
 
     private static SSLSocket open(int https) throws Exception {
-        SSLContext context = SSLContext.getInstance("TLS");
-        context.init(null, new TrustManager[]{new X509TrustManager() {
-            @Override
-            public void checkClientTrusted(X509Certificate[] chain, String authType) {
-            }
-
-            @Override
-            public void checkServerTrusted(X509Certificate[] chain, String authType) {
-                // the test checks the serial it was given instead
-            }
-
-            @Override
-            public X509Certificate[] getAcceptedIssuers() {
-                return new X509Certificate[0];
-            }
-        }}, null);
+        // the test checks the serial it was given instead of the chain
+        SSLContext context = ProxyProtocolIT.trustingEverything();
         SSLSocket socket = (SSLSocket) context.getSocketFactory().createSocket("127.0.0.1", https);
         socket.setSoTimeout(10_000);
         socket.startHandshake();
