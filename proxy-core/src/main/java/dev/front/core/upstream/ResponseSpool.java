@@ -196,17 +196,20 @@ final class ResponseSpool {
         } catch (IOException e) {
             sent = client.newFailedFuture(e); // the spool file cannot be opened again: the response is cut short
         }
-        sent.addListener((ChannelFutureListener) f -> {
-            regionsInFlight--;
-            if (f.isSuccess() && isDrained() && !writing) {
-                // Everything on disk has left: the next spill starts at the beginning of the file again.
-                appended = written = handedOver = handedFromMemory = 0;
-            }
-            if (failed) {
-                drain(); // what waits in memory follows what was on disk
-            }
-            progress.run();
-        });
+        sent.addListener((ChannelFutureListener) this::handedOff);
+    }
+
+    /** A piece from the file has left (or failed to): the next one, or what waits in memory, may follow. */
+    private void handedOff(ChannelFuture f) {
+        regionsInFlight--;
+        if (f.isSuccess() && isDrained() && !writing) {
+            // Everything on disk has left: the next spill starts at the beginning of the file again.
+            appended = written = handedOver = handedFromMemory = 0;
+        }
+        if (failed) {
+            drain(); // what waits in memory follows what was on disk
+        }
+        progress.run();
     }
 
     /**
@@ -260,16 +263,7 @@ final class ResponseSpool {
         }
         buffer.writerIndex(read);
         handedOver = from + read;
-        client.writeAndFlush(new DefaultHttpContent(buffer)).addListener((ChannelFutureListener) f -> {
-            regionsInFlight--;
-            if (f.isSuccess() && isDrained() && !writing) {
-                appended = written = handedOver = handedFromMemory = 0;
-            }
-            if (failed) {
-                drain(); // what waits in memory follows what was on disk
-            }
-            progress.run();
-        });
+        client.writeAndFlush(new DefaultHttpContent(buffer)).addListener((ChannelFutureListener) this::handedOff);
         drain();
     }
 
