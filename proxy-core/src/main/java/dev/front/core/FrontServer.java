@@ -54,15 +54,8 @@ public final class FrontServer implements AutoCloseable {
     /**
      * @param forwarding {@code null} when the front forwards nowhere (only aliases are served, the rest is 404)
      * @param observer   where each connection reports its requests (metrics, access log)
-     */
-    public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
-                       ForwardingService forwarding, RequestObserver observer) {
-        this(config, transport, group, aliasService, forwarding, observer, null, null);
-    }
-
-    /**
-     * @param tls      the TLS listener's handlers ({@code --https-port}), or {@code null} for the plain one only
-     * @param redirect {@code --https-only}: the plain listener redirects to the TLS one; else {@code null}
+     * @param tls        the TLS listener's handlers ({@code --https-port}), or {@code null} for the plain one only
+     * @param redirect   {@code --https-only}: the plain listener redirects to the TLS one; else {@code null}
      */
     public FrontServer(FrontConfig config, Transport transport, EventLoopGroup group, AliasService aliasService,
                        ForwardingService forwarding, RequestObserver observer, TlsTermination tls,
